@@ -1,0 +1,70 @@
+package dev.berth.server;
+
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import dev.berth.core.ErrorCode;
+import dev.berth.core.RegistryException;
+
+/**
+ * The one place that writes error responses: the spec's body
+ * {@code {"errors":[{"code","message","detail"}]}} with the status of the {@link ErrorCode}.
+ * Client mistakes are logged at DEBUG; anything that is not a {@link RegistryException} is a
+ * fault of Berth's, answered {@code 500 UNKNOWN} and logged once at ERROR.
+ */
+final class ErrorWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorWriter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ErrorWriter() {
+    }
+
+    static Publisher<Void> write(HttpServerRequest request, HttpServerResponse response, Throwable error) {
+        RegistryException failure = classify(request, error);
+        if (response.hasSentHeaders()) {
+            // Too late for an error body: cut the connection so the client sees a short response.
+            LOG.debug("response failed after headers uri={} error={}", request.uri(), error.toString());
+            return Mono.error(error);
+        }
+        byte[] body = body(failure);
+        response.status(HttpResponseStatus.valueOf(failure.status()))
+                .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
+        if (HttpMethod.HEAD.equals(request.method())) {
+            return response.send();
+        }
+        return response.sendByteArray(Mono.just(body)).then();
+    }
+
+    private static RegistryException classify(HttpServerRequest request, Throwable error) {
+        if (error instanceof RegistryException registry) {
+            LOG.debug("request refused method={} uri={} status={} code={} detail={}", request.method(),
+                    request.uri(), registry.status(), registry.code(), registry.detail());
+            return registry;
+        }
+        LOG.error("request failed method={} uri={} status=500", request.method(), request.uri(), error);
+        return ErrorCode.UNKNOWN.exception("internal error; the registry log has the details");
+    }
+
+    static byte[] body(RegistryException failure) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode errors = root.putArray("errors");
+        ObjectNode entry = errors.addObject();
+        entry.put("code", failure.code().name());
+        entry.put("message", failure.code().message());
+        entry.put("detail", failure.detail());
+        return root.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.berth.server;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import reactor.netty.http.server.HttpServerRequest;
+
+import dev.berth.core.ErrorCode;
+
+/**
+ * The {@code n} and {@code last} parameters of a paginated listing (tags, catalog). A listing
+ * fetches one entry more than it returns; when that entry exists there is a next page, announced
+ * with an RFC 8288 {@code Link} header.
+ *
+ * @param limit the most entries to return
+ * @param last the entry after which the page starts, or {@code null}
+ */
+record Listing(int limit, String last) {
+    /** Entries returned when the client names no {@code n}. */
+    static final int DEFAULT_LIMIT = 1000;
+    /** The most entries returned whatever {@code n} asks for. */
+    static final int MAX_LIMIT = 10_000;
+
+    static Listing of(HttpServerRequest request) {
+        String n = Http.query(request, "n");
+        String last = Http.query(request, "last");
+        if (n == null) {
+            return new Listing(DEFAULT_LIMIT, last);
+        }
+        try {
+            int limit = Integer.parseInt(n.trim());
+            if (limit < 0) {
+                throw invalid(n);
+            }
+            return new Listing(Math.min(limit, MAX_LIMIT), last);
+        } catch (NumberFormatException e) {
+            throw invalid(n);
+        }
+    }
+
+    /** The entries of this page, given up to {@code limit + 1} fetched. */
+    List<String> page(List<String> fetched) {
+        return fetched.size() > limit ? fetched.subList(0, limit) : fetched;
+    }
+
+    /** The {@code Link} header for the page after {@code page}, or {@code null} when it is the last. */
+    String next(String path, List<String> fetched) {
+        if (fetched.size() <= limit || limit == 0) {
+            return null;
+        }
+        String lastOfPage = fetched.get(limit - 1);
+        String last = URLEncoder.encode(lastOfPage, StandardCharsets.UTF_8);
+        return "<" + path + "?n=" + limit + "&last=" + last + ">; rel=\"next\"";
+    }
+
+    private static RuntimeException invalid(String n) {
+        return ErrorCode.PAGINATION_NUMBER_INVALID.exception("n: " + n + " (expected: a non-negative integer)");
+    }
+}

@@ -1,0 +1,150 @@
+package dev.berth.server;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import dev.berth.core.ErrorCode;
+import dev.berth.core.RegistryException;
+import dev.berth.core.RepositoryName;
+
+/**
+ * Sends each request to its handler. A repository name may itself contain slashes
+ * ({@code team/app/api}), so the path is matched from its end: whatever precedes
+ * {@code /manifests/<reference>}, {@code /blobs/uploads/<id>}, {@code /blobs/<digest>} or
+ * {@code /tags/list} is the name, validated before any handler runs.
+ */
+final class Router {
+    private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
+    private static final Pattern UPLOADS = Pattern.compile("/v2/(.+)/blobs/uploads/?");
+    private static final Pattern UPLOAD = Pattern.compile("/v2/(.+)/blobs/uploads/([^/]+)");
+    private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/([^/]+)");
+    private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
+
+    private final ManifestHandler manifests;
+    private final BlobHandler blobs;
+    private final UploadHandler uploads;
+    private final TagHandler tags;
+    private final CatalogHandler catalog;
+
+    Router(ManifestHandler manifests, BlobHandler blobs, UploadHandler uploads, TagHandler tags,
+            CatalogHandler catalog) {
+        this.manifests = manifests;
+        this.blobs = blobs;
+        this.uploads = uploads;
+        this.tags = tags;
+        this.catalog = catalog;
+    }
+
+    Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        response.header("Docker-Distribution-API-Version", "registry/2.0");
+        return Mono.defer(() -> Mono.from(dispatch(request, response)))
+                .onErrorResume(error -> Mono.from(ErrorWriter.write(request, response, error)));
+    }
+
+    private Publisher<Void> dispatch(HttpServerRequest request, HttpServerResponse response) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        HttpMethod method = request.method();
+        if (path.equals("/v2/") || path.equals("/v2")) {
+            requireMethod(method, path, HttpMethod.GET, HttpMethod.HEAD);
+            return Http.json(request, response, "{}");
+        }
+        if (path.equals("/v2/_catalog")) {
+            requireMethod(method, path, HttpMethod.GET);
+            return catalog.list(request, response);
+        }
+        Matcher matcher = MANIFEST.matcher(path);
+        if (matcher.matches()) {
+            return manifest(request, response, name(matcher), matcher.group(2));
+        }
+        matcher = UPLOADS.matcher(path);
+        if (matcher.matches()) {
+            requireMethod(method, path, HttpMethod.POST);
+            return uploads.start(request, response, name(matcher));
+        }
+        matcher = UPLOAD.matcher(path);
+        if (matcher.matches()) {
+            return upload(request, response, name(matcher), matcher.group(2));
+        }
+        matcher = BLOB.matcher(path);
+        if (matcher.matches()) {
+            return blob(request, response, name(matcher), matcher.group(2));
+        }
+        matcher = TAGS.matcher(path);
+        if (matcher.matches()) {
+            requireMethod(method, path, HttpMethod.GET);
+            return tags.list(request, response, name(matcher));
+        }
+        throw ErrorCode.UNSUPPORTED.exception(404, "no such endpoint: " + path);
+    }
+
+    private Publisher<Void> manifest(HttpServerRequest request, HttpServerResponse response,
+            RepositoryName name, String reference) {
+        HttpMethod method = request.method();
+        if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
+            return manifests.get(request, response, name, reference);
+        }
+        if (HttpMethod.PUT.equals(method)) {
+            return manifests.put(request, response, name, reference);
+        }
+        if (HttpMethod.DELETE.equals(method)) {
+            return manifests.delete(response, name, reference);
+        }
+        throw notAllowed(response, method, "GET, HEAD, PUT, DELETE");
+    }
+
+    private Publisher<Void> upload(HttpServerRequest request, HttpServerResponse response,
+            RepositoryName name, String id) {
+        HttpMethod method = request.method();
+        if (HttpMethod.PATCH.equals(method)) {
+            return uploads.patch(request, response, name, id);
+        }
+        if (HttpMethod.PUT.equals(method)) {
+            return uploads.finish(request, response, name, id);
+        }
+        if (HttpMethod.GET.equals(method)) {
+            return uploads.status(response, name, id);
+        }
+        if (HttpMethod.DELETE.equals(method)) {
+            return uploads.cancel(response, name, id);
+        }
+        throw notAllowed(response, method, "GET, PATCH, PUT, DELETE");
+    }
+
+    private Publisher<Void> blob(HttpServerRequest request, HttpServerResponse response,
+            RepositoryName name, String digest) {
+        HttpMethod method = request.method();
+        if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
+            return blobs.get(request, response, name, digest);
+        }
+        if (HttpMethod.DELETE.equals(method)) {
+            return blobs.delete(response, name, digest);
+        }
+        throw notAllowed(response, method, "GET, HEAD, DELETE");
+    }
+
+    private static RepositoryName name(Matcher matcher) {
+        return RepositoryName.of(matcher.group(1));
+    }
+
+    private static void requireMethod(HttpMethod method, String path, HttpMethod... allowed) {
+        for (HttpMethod candidate : allowed) {
+            if (candidate.equals(method)) {
+                return;
+            }
+        }
+        throw ErrorCode.UNSUPPORTED.exception(method + " is not allowed on " + path);
+    }
+
+    private static RegistryException notAllowed(HttpServerResponse response, HttpMethod method, String allowed) {
+        response.header(HttpHeaderNames.ALLOW, allowed);
+        return ErrorCode.UNSUPPORTED.exception(method + " is not allowed here (allowed: " + allowed + ")");
+    }
+}

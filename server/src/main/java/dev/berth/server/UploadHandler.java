@@ -1,0 +1,192 @@
+package dev.berth.server;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import dev.berth.core.ContentRange;
+import dev.berth.core.Digest;
+import dev.berth.core.ErrorCode;
+import dev.berth.core.RegistryException;
+import dev.berth.core.RepositoryName;
+import dev.berth.storage.BlobStore;
+import dev.berth.storage.MetadataStore;
+import dev.berth.storage.UploadSession;
+
+/**
+ * {@code /v2/<name>/blobs/uploads/}: blob pushes, monolithic or in chunks, and cross-repository
+ * mounts. Bodies stream to the upload's file as they arrive; a blob becomes visible in the
+ * repository only once its bytes matched the digest the client named.
+ */
+final class UploadHandler {
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final Clock clock;
+
+    UploadHandler(MetadataStore metadata, BlobStore blobs, Clock clock) {
+        this.metadata = metadata;
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    /** {@code POST}: a mount, a monolithic push ({@code ?digest=}) or a new upload session. */
+    Mono<Void> start(HttpServerRequest request, HttpServerResponse response, RepositoryName name) {
+        String mount = Http.query(request, "mount");
+        String digest = Http.query(request, "digest");
+        if (mount != null) {
+            Digest blob = Digest.parse(mount);
+            String from = Http.query(request, "from");
+            return mount(name, blob, from == null ? null : RepositoryName.of(from))
+                    .flatMap(mounted -> mounted ? created(response, name, blob) : open(response, name));
+        }
+        if (digest != null) {
+            return monolithic(request, response, name, Digest.parse(digest));
+        }
+        return open(response, name);
+    }
+
+    /**
+     * Links a blob that is already stored. With {@code from}, the blob must be in that repository;
+     * without it, anywhere in the registry will do. Emits false when there is nothing to mount,
+     * so the caller falls back to an upload session.
+     */
+    private Mono<Boolean> mount(RepositoryName name, Digest digest, RepositoryName from) {
+        Mono<Long> size = from != null ? metadata.findBlobSize(from, digest) : metadata.findBlobSizeAnywhere(digest);
+        return size.filterWhen(ignored -> blobs.find(digest).hasElement())
+                .flatMap(found -> metadata.linkBlob(name, digest, found).thenReturn(true))
+                .defaultIfEmpty(false);
+    }
+
+    private Mono<Void> open(HttpServerResponse response, RepositoryName name) {
+        String id = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        return blobs.createUpload(id)
+                .then(metadata.createUpload(new UploadSession(id, name, now, now)))
+                .then(Mono.defer(() -> progress(response, HttpResponseStatus.ACCEPTED, name, id, 0)));
+    }
+
+    private Mono<Void> monolithic(HttpServerRequest request, HttpServerResponse response, RepositoryName name,
+            Digest digest) {
+        String id = UUID.randomUUID().toString();
+        return blobs.createUpload(id)
+                .then(blobs.append(id, 0, body(request)))
+                .then(blobs.commit(id, digest))
+                .flatMap(size -> metadata.linkBlob(name, digest, size))
+                .onErrorResume(error -> blobs.deleteUpload(id).then(Mono.error(error)))
+                .then(Mono.defer(() -> created(response, name, digest)));
+    }
+
+    /** {@code PATCH}: one more chunk, at the end of what the upload holds. */
+    Mono<Void> patch(HttpServerRequest request, HttpServerResponse response, RepositoryName name, String id) {
+        return requireSession(name, id)
+                .then(appendBody(request, id))
+                .flatMap(size -> metadata.touchUpload(id, clock.instant()).thenReturn(size))
+                .flatMap(size -> progress(response, HttpResponseStatus.ACCEPTED, name, id, size));
+    }
+
+    /** {@code PUT ?digest=}: the last chunk, if any, then the digest check and the blob's link. */
+    Mono<Void> finish(HttpServerRequest request, HttpServerResponse response, RepositoryName name, String id) {
+        String text = Http.query(request, "digest");
+        if (text == null) {
+            throw ErrorCode.DIGEST_INVALID.exception("the digest query parameter is required to finish an upload");
+        }
+        Digest digest = Digest.parse(text);
+        return requireSession(name, id)
+                .then(appendBody(request, id))
+                .then(Mono.defer(() -> blobs.commit(id, digest)))
+                .onErrorResume(RegistryException.class, error -> discardOnDigestMismatch(id, error))
+                .flatMap(size -> metadata.linkBlob(name, digest, size))
+                .then(Mono.defer(() -> metadata.deleteUpload(id)))
+                .then(Mono.defer(() -> created(response, name, digest)));
+    }
+
+    private Mono<Long> discardOnDigestMismatch(String id, RegistryException error) {
+        if (error.code() != ErrorCode.DIGEST_INVALID) {
+            return Mono.error(error);
+        }
+        return blobs.deleteUpload(id).then(metadata.deleteUpload(id)).then(Mono.error(error));
+    }
+
+    /** {@code GET}: how many bytes the upload holds. */
+    Mono<Void> status(HttpServerResponse response, RepositoryName name, String id) {
+        return requireSession(name, id)
+                .then(blobs.uploadSize(id))
+                .switchIfEmpty(Mono.error(() -> unknownUpload(id)))
+                .flatMap(size -> progress(response, HttpResponseStatus.NO_CONTENT, name, id, size));
+    }
+
+    /** {@code DELETE}: cancels the upload and drops its bytes. */
+    Mono<Void> cancel(HttpServerResponse response, RepositoryName name, String id) {
+        return requireSession(name, id)
+                .then(blobs.deleteUpload(id))
+                .then(metadata.deleteUpload(id))
+                .then(Mono.defer(() -> Http.empty(response, HttpResponseStatus.NO_CONTENT)));
+    }
+
+    /**
+     * Appends the request body at the end of the upload. A {@code Content-Range} must start where
+     * the upload ends, and agree with {@code Content-Length} when both are sent.
+     */
+    private Mono<Long> appendBody(HttpServerRequest request, String id) {
+        return blobs.uploadSize(id)
+                .switchIfEmpty(Mono.error(() -> unknownUpload(id)))
+                .flatMap(size -> {
+                    checkContentRange(request, size);
+                    return blobs.append(id, size, body(request));
+                });
+    }
+
+    private static void checkContentRange(HttpServerRequest request, long size) {
+        String header = request.requestHeaders().get(HttpHeaderNames.CONTENT_RANGE);
+        if (header == null) {
+            return;
+        }
+        ContentRange range = ContentRange.parse(header);
+        if (range.start() != size) {
+            throw ErrorCode.BLOB_UPLOAD_INVALID.exception(416, "chunk starts at " + range.start()
+                    + " (expected: " + size + ", the bytes received so far)");
+        }
+        String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (length != null && !length.trim().equals(String.valueOf(range.length()))) {
+            throw ErrorCode.BLOB_UPLOAD_INVALID.exception(416, "Content-Length: " + length
+                    + " (expected: " + range.length() + ", the length of Content-Range " + header + ")");
+        }
+    }
+
+    /** The body's buffers, retained: they cross to the file scheduler, which releases them. */
+    private static Flux<ByteBuf> body(HttpServerRequest request) {
+        return request.receive().retain();
+    }
+
+    private Mono<UploadSession> requireSession(RepositoryName name, String id) {
+        return metadata.findUpload(id)
+                .filter(session -> session.repository().equals(name))
+                .switchIfEmpty(Mono.error(() -> unknownUpload(id)));
+    }
+
+    private static Mono<Void> progress(HttpServerResponse response, HttpResponseStatus status,
+            RepositoryName name, String id, long size) {
+        response.header(HttpHeaderNames.LOCATION, "/v2/" + name + "/blobs/uploads/" + id)
+                .header(HttpHeaderNames.RANGE, "0-" + Math.max(0, size - 1))
+                .header(Http.DOCKER_UPLOAD_UUID, id);
+        return Http.empty(response, status);
+    }
+
+    private static Mono<Void> created(HttpServerResponse response, RepositoryName name, Digest digest) {
+        response.header(HttpHeaderNames.LOCATION, "/v2/" + name + "/blobs/" + digest)
+                .header(Http.DOCKER_CONTENT_DIGEST, digest.toString());
+        return Http.empty(response, HttpResponseStatus.CREATED);
+    }
+
+    private static RegistryException unknownUpload(String id) {
+        return ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + id);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.berth.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import dev.berth.core.Digest;
+
+/**
+ * The server in this JVM, so that Netty's leak detector (paranoid in tests) watches every buffer
+ * the handlers touch: pushes and pulls in every style, including ones cut short by errors, must
+ * leave no buffer unreleased.
+ */
+class RegistryServerIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path data;
+
+    private static RegistryServer server;
+    private static HttpClient client;
+    private static ListAppender<ILoggingEvent> leaks;
+
+    @BeforeAll
+    static void start() {
+        leaks = new ListAppender<>();
+        leaks.start();
+        ((Logger) LoggerFactory.getLogger(ResourceLeakDetector.class)).addAppender(leaks);
+        server = RegistryServer.start(new ServerConfig("127.0.0.1", 0, data), Clock.systemUTC()).block(TIMEOUT);
+        client = HttpClient.create().baseUrl("http://127.0.0.1:" + server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop().block(TIMEOUT);
+    }
+
+    @Test
+    void pushAndPull_everyUploadStyle_leavesNoBufferUnreleased() {
+        byte[] layer = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(layer);
+        byte[] config = "{\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(monolithic("leak/check", config)).isEqualTo(201);
+        assertThat(chunked("leak/check", layer)).isEqualTo(201);
+        assertThat(status(client.put().uri("/v2/leak/check/manifests/v1")
+                .send((request, outbound) -> {
+                    request.header("Content-Type", "application/vnd.oci.image.manifest.v1+json");
+                    return outbound.sendByteArray(Mono.just(manifest(config, layer)));
+                }))).isEqualTo(201);
+        byte[] pulled = client.get().uri("/v2/leak/check/blobs/" + Digest.sha256(layer))
+                .responseContent().aggregate().asByteArray().block(TIMEOUT);
+        assertThat(pulled).isEqualTo(layer);
+        assertThat(monolithic("leak/check", "wrong".getBytes(StandardCharsets.UTF_8),
+                Digest.sha256("right"))).isEqualTo(400);
+
+        assertThat(leakReports()).isEmpty();
+    }
+
+    @Test
+    void headManifest_returnsRealContentLengthWithoutBody() {
+        byte[] config = "{\"head\":true}".getBytes(StandardCharsets.UTF_8);
+        monolithic("head/check", config);
+        byte[] manifest = manifest(config, null);
+        status(client.put().uri("/v2/head/check/manifests/v1")
+                .send((request, outbound) -> outbound.sendByteArray(Mono.just(manifest))));
+
+        String length = client.head().uri("/v2/head/check/manifests/v1")
+                .response()
+                .map(response -> response.responseHeaders().get("Content-Length"))
+                .block(TIMEOUT);
+
+        assertThat(length).isEqualTo(String.valueOf(manifest.length));
+    }
+
+    private static int monolithic(String repository, byte[] content) {
+        return monolithic(repository, content, Digest.sha256(content));
+    }
+
+    private static int monolithic(String repository, byte[] content, Digest digest) {
+        return status(client.post().uri("/v2/" + repository + "/blobs/uploads/?digest=" + digest)
+                .send(Mono.just(Unpooled.wrappedBuffer(content))));
+    }
+
+    private static int chunked(String repository, byte[] content) {
+        String location = client.post().uri("/v2/" + repository + "/blobs/uploads/")
+                .response()
+                .map(response -> response.responseHeaders().get("Location"))
+                .block(TIMEOUT);
+        int half = content.length / 2;
+        status(client.patch().uri(location).send(Flux.just(slice(content, 0, half))));
+        return status(client.put().uri(location + "?digest=" + Digest.sha256(content))
+                .send(Flux.just(slice(content, half, content.length))));
+    }
+
+    private static ByteBuf slice(byte[] content, int from, int to) {
+        return Unpooled.copiedBuffer(content, from, to - from);
+    }
+
+    private static int status(HttpClient.ResponseReceiver<?> receiver) {
+        return receiver.responseSingle((response, body) -> body.asString().defaultIfEmpty("")
+                        .thenReturn(response.status().code()))
+                .block(TIMEOUT);
+    }
+
+    private static byte[] manifest(byte[] config, byte[] layer) {
+        String layers = layer == null ? "" : "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
+                + "\"digest\":\"" + Digest.sha256(layer) + "\",\"size\":" + layer.length + "}";
+        return ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                + Digest.sha256(config) + "\",\"size\":" + config.length + "},\"layers\":[" + layers + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Leak reports appear when leaked buffers are collected and new ones allocated afterwards. */
+    private static List<ILoggingEvent> leakReports() {
+        for (int round = 0; round < 5; round++) {
+            System.gc();
+            for (int i = 0; i < 200; i++) {
+                PooledByteBufAllocator.DEFAULT.directBuffer(1024).release();
+            }
+        }
+        return leaks.list.stream()
+                .filter(event -> event.getFormattedMessage().contains("LEAK"))
+                .toList();
+    }
+}

@@ -1,0 +1,316 @@
+package dev.berth.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+import dev.berth.core.Digest;
+import dev.berth.core.Digester;
+import dev.berth.core.ErrorCode;
+
+/**
+ * Blobs as files under a root directory: {@code blobs/<algorithm>/<first two hex>/<hex>} for
+ * finished blobs, {@code uploads/<id>} for uploads in progress. All file work runs on the
+ * injected I/O scheduler.
+ *
+ * <p>The SHA-256 state of each upload is kept in memory while its bytes arrive, so finishing an
+ * upload does not read the file again. After a restart, or for a {@code sha512} digest, the file
+ * is hashed once more from disk.
+ */
+final class FileBlobStore implements BlobStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FileBlobStore.class);
+    private static final Pattern UPLOAD_ID = Pattern.compile("[a-zA-Z0-9-]{1,64}");
+    private static final int HASH_BUFFER = 1 << 20;
+    private static final int WRITE_PREFETCH = 16;
+
+    private final Path blobs;
+    private final Path uploads;
+    private final Scheduler io;
+    private final ConcurrentMap<String, UploadState> states = new ConcurrentHashMap<>();
+
+    FileBlobStore(Path root, Scheduler io) {
+        this.blobs = root.resolve("blobs");
+        this.uploads = root.resolve("uploads");
+        this.io = io;
+        try {
+            Files.createDirectories(blobs);
+            Files.createDirectories(uploads);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create blob directories under " + root, e);
+        }
+    }
+
+    @Override
+    public Mono<Void> createUpload(String uploadId) {
+        return Mono.fromCallable(() -> {
+            Files.createFile(uploadPath(uploadId));
+            states.put(uploadId, new UploadState());
+            return uploadId;
+        }).subscribeOn(io).then();
+    }
+
+    @Override
+    public Mono<Long> uploadSize(String uploadId) {
+        return Mono.fromCallable(() -> sizeOrNull(uploadPath(uploadId))).subscribeOn(io);
+    }
+
+    @Override
+    public Mono<Long> append(String uploadId, long expectedOffset, Flux<ByteBuf> body) {
+        Path path = uploadPath(uploadId);
+        return Mono.usingWhen(
+                Mono.fromCallable(() -> openForAppend(uploadId, path, expectedOffset)).subscribeOn(io),
+                writer -> body.publishOn(io, WRITE_PREFETCH)
+                        .doOnNext(writer::write)
+                        .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
+                        .then(Mono.fromCallable(writer::finish)),
+                writer -> Mono.fromRunnable(writer::close).subscribeOn(io),
+                (writer, error) -> Mono.fromRunnable(writer::abandon).subscribeOn(io),
+                writer -> Mono.fromRunnable(writer::abandon).subscribeOn(io));
+    }
+
+    private UploadWriter openForAppend(String uploadId, Path path, long expectedOffset) throws IOException {
+        UploadState state = states.computeIfAbsent(uploadId, id -> new UploadState());
+        if (!state.tryLock()) {
+            throw busy(uploadId);
+        }
+        try {
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
+            long size = channel.size();
+            if (size != expectedOffset) {
+                channel.close();
+                throw ErrorCode.BLOB_UPLOAD_INVALID.exception(416, "chunk starts at " + expectedOffset
+                        + " (expected: " + size + ", the bytes received so far)");
+            }
+            channel.position(size);
+            if (state.digester != null && state.digester.bytes() != size) {
+                state.digester = null;
+            }
+            return new UploadWriter(channel, state);
+        } catch (NoSuchFileException e) {
+            state.unlock();
+            throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId);
+        } catch (RuntimeException | IOException e) {
+            state.unlock();
+            throw e;
+        }
+    }
+
+    @Override
+    public Mono<Long> commit(String uploadId, Digest expected) {
+        return Mono.fromCallable(() -> commitBlocking(uploadId, expected)).subscribeOn(io);
+    }
+
+    private long commitBlocking(String uploadId, Digest expected) throws IOException {
+        Path upload = uploadPath(uploadId);
+        UploadState state = states.get(uploadId);
+        if (state != null && !state.tryLock()) {
+            throw busy(uploadId);
+        }
+        try {
+            long size = sizeOrThrow(upload, uploadId);
+            Digest actual = digestOf(upload, size, state, expected.algorithm());
+            if (!actual.equals(expected)) {
+                deleteQuietly(upload);
+                states.remove(uploadId);
+                throw ErrorCode.DIGEST_INVALID.exception("digest " + expected + " (actual: " + actual + ")");
+            }
+            moveIntoPlace(upload, expected);
+            states.remove(uploadId);
+            return size;
+        } finally {
+            if (state != null) {
+                state.unlock();
+            }
+        }
+    }
+
+    private Digest digestOf(Path upload, long size, UploadState state, String algorithm) throws IOException {
+        if (state != null && state.digester != null && state.digester.bytes() == size
+                && state.digester.algorithm().equals(algorithm)) {
+            Digest digest = state.digester.digest();
+            state.digester = null;
+            return digest;
+        }
+        Digester digester = Digester.of(algorithm);
+        ByteBuffer buffer = ByteBuffer.allocate(HASH_BUFFER);
+        try (FileChannel channel = FileChannel.open(upload, StandardOpenOption.READ)) {
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                digester.update(buffer);
+                buffer.clear();
+            }
+        }
+        return digester.digest();
+    }
+
+    /**
+     * Makes the upload the blob's file. The bytes are forced to disk first, so a crash never
+     * leaves a named blob file with missing content; the move is atomic, so readers see either
+     * no file or the whole one.
+     */
+    private void moveIntoPlace(Path upload, Digest digest) throws IOException {
+        Path target = blobPath(digest);
+        if (Files.exists(target)) {
+            deleteQuietly(upload);
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(upload, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(upload, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            deleteQuietly(upload);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the data directory must allow atomic renames: " + target, e);
+        }
+    }
+
+    @Override
+    public Mono<Void> deleteUpload(String uploadId) {
+        return Mono.fromRunnable(() -> {
+            states.remove(uploadId);
+            deleteQuietly(uploadPath(uploadId));
+        }).subscribeOn(io).then();
+    }
+
+    @Override
+    public Mono<Path> find(Digest digest) {
+        Path path = blobPath(digest);
+        return Mono.fromCallable(() -> Files.isRegularFile(path) ? path : null).subscribeOn(io);
+    }
+
+    Path blobPath(Digest digest) {
+        return blobs.resolve(digest.algorithm()).resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
+    }
+
+    private Path uploadPath(String uploadId) {
+        if (!UPLOAD_ID.matcher(uploadId).matches()) {
+            throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId);
+        }
+        return uploads.resolve(uploadId);
+    }
+
+    private static RuntimeException busy(String uploadId) {
+        return ErrorCode.BLOB_UPLOAD_INVALID.exception(416, "upload " + uploadId + " is receiving another request");
+    }
+
+    private static Long sizeOrNull(Path path) throws IOException {
+        try {
+            return Files.size(path);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static long sizeOrThrow(Path path, String uploadId) throws IOException {
+        Long size = sizeOrNull(path);
+        if (size == null) {
+            throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId);
+        }
+        return size;
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn("upload file not deleted, left for cleanup path={} error={}", path, e.toString());
+        }
+    }
+
+    /** What Berth remembers of an upload between requests: its running hash, and who writes. */
+    private static final class UploadState {
+        private final AtomicBoolean busy = new AtomicBoolean();
+        private Digester digester = Digester.sha256();
+
+        boolean tryLock() {
+            return busy.compareAndSet(false, true);
+        }
+
+        void unlock() {
+            busy.set(false);
+        }
+    }
+
+    /** One append: the open file, written and hashed buffer by buffer on the I/O scheduler. */
+    private static final class UploadWriter {
+        private final FileChannel channel;
+        private final UploadState state;
+        private boolean closed;
+
+        UploadWriter(FileChannel channel, UploadState state) {
+            this.channel = channel;
+            this.state = state;
+        }
+
+        void write(ByteBuf buf) {
+            try {
+                for (ByteBuffer nio : buf.nioBuffers()) {
+                    if (state.digester != null) {
+                        state.digester.update(nio.duplicate());
+                    }
+                    while (nio.hasRemaining()) {
+                        channel.write(nio);
+                    }
+                }
+            } catch (IOException e) {
+                state.digester = null;
+                throw new UncheckedIOException(e);
+            } finally {
+                buf.release();
+            }
+        }
+
+        long finish() throws IOException {
+            return channel.position();
+        }
+
+        void close() {
+            closeChannel();
+        }
+
+        /**
+         * An append that failed or was cut off leaves the bytes it wrote; the running hash still
+         * covers exactly them, so the client may resume from the size it is told.
+         */
+        void abandon() {
+            closeChannel();
+        }
+
+        private void closeChannel() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("upload file not closed cleanly error={}", e.toString());
+            } finally {
+                state.unlock();
+            }
+        }
+    }
+}

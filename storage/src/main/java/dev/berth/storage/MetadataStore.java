@@ -1,0 +1,75 @@
+package dev.berth.storage;
+
+import java.time.Instant;
+
+import dev.berth.core.Digest;
+import dev.berth.core.Manifest;
+import dev.berth.core.RepositoryName;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The registry's metadata: repositories, which blobs each repository holds, manifests, tags and
+ * upload sessions. Every write is one transaction; lookups named {@code find*} complete empty when
+ * there is nothing to find.
+ */
+public interface MetadataStore {
+
+    /** The size of a blob linked to {@code repository}, or empty when it is not linked there. */
+    Mono<Long> findBlobSize(RepositoryName repository, Digest digest);
+
+    /** The size of a blob stored for any repository, or empty when the registry lacks it. */
+    Mono<Long> findBlobSizeAnywhere(Digest digest);
+
+    /**
+     * Records a blob and links it to {@code repository}, creating the repository if needed. Linking
+     * a blob that is already linked succeeds and changes nothing.
+     */
+    Mono<Void> linkBlob(RepositoryName repository, Digest digest, long size);
+
+    /** Removes a blob from {@code repository}; emits whether it was linked there. */
+    Mono<Boolean> unlinkBlob(RepositoryName repository, Digest digest);
+
+    /**
+     * Stores a manifest and, when {@code tag} is not null, points the tag at it, in one
+     * transaction. Fails with {@code MANIFEST_BLOB_UNKNOWN} when a blob the manifest needs is not
+     * linked to the repository, or a child manifest of an index is not stored there.
+     */
+    Mono<Void> putManifest(RepositoryName repository, ManifestRecord record, Manifest parsed, String tag);
+
+    /** A manifest stored in {@code repository}, or empty. */
+    Mono<ManifestRecord> findManifest(RepositoryName repository, Digest digest);
+
+    /** The digest a tag points at, or empty. */
+    Mono<Digest> findTag(RepositoryName repository, String tag);
+
+    /** Removes a manifest and every tag pointing at it; emits whether it existed. */
+    Mono<Boolean> deleteManifest(RepositoryName repository, Digest digest);
+
+    /** Removes a tag, leaving its manifest; emits whether the tag existed. */
+    Mono<Boolean> deleteTag(RepositoryName repository, String tag);
+
+    /** Whether the registry knows {@code repository}. */
+    Mono<Boolean> existsRepository(RepositoryName repository);
+
+    /** Up to {@code limit} tags of {@code repository} sorting after {@code last}, in lexical order. */
+    Flux<String> listTags(RepositoryName repository, String last, int limit);
+
+    /** Up to {@code limit} repository names sorting after {@code last}, in lexical order. */
+    Flux<String> listRepositories(String last, int limit);
+
+    /** Records a new upload session. */
+    Mono<Void> createUpload(UploadSession session);
+
+    /** An upload session, or empty when it is unknown, finished or cancelled. */
+    Mono<UploadSession> findUpload(String id);
+
+    /** Notes traffic on an upload session. */
+    Mono<Void> touchUpload(String id, Instant when);
+
+    /** Forgets an upload session; emits whether it existed. */
+    Mono<Boolean> deleteUpload(String id);
+
+    /** Releases connections; the store cannot be used afterwards. */
+    Mono<Void> close();
+}

@@ -1,0 +1,191 @@
+package dev.berth.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import dev.berth.core.Digest;
+import dev.berth.core.ErrorCode;
+import dev.berth.core.RegistryException;
+
+class FileBlobStoreTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path root;
+
+    private Scheduler io;
+    private FileBlobStore store;
+
+    @BeforeEach
+    void setUp() {
+        io = Schedulers.newBoundedElastic(4, 1000, "test-files");
+        store = new FileBlobStore(root, io);
+    }
+
+    @AfterEach
+    void tearDown() {
+        io.dispose();
+    }
+
+    @Test
+    void commit_chunksAppendedInOrder_blobReadableWithAllBytes() throws Exception {
+        byte[] whole = "hello, chunked world".getBytes(StandardCharsets.UTF_8);
+        store.createUpload("u1").block(TIMEOUT);
+
+        store.append("u1", 0, chunks(whole, 0, 7)).as(StepVerifier::create).expectNext(7L).verifyComplete();
+        store.append("u1", 7, chunks(whole, 7, whole.length)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+        store.commit("u1", Digest.sha256(whole)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+
+        Path file = store.find(Digest.sha256(whole)).block(TIMEOUT);
+        assertThat(file).isNotNull();
+        assertThat(Files.readAllBytes(file)).isEqualTo(whole);
+        assertThat(file.getParent().getFileName().toString()).isEqualTo(Digest.sha256(whole).hex().substring(0, 2));
+        assertThat(store.uploadSize("u1").block(TIMEOUT)).isNull();
+    }
+
+    @Test
+    void append_wrongOffset_fails416AndKeepsBytes() {
+        byte[] first = bytes("first");
+        store.createUpload("u2").block(TIMEOUT);
+        store.append("u2", 0, Flux.just(Unpooled.wrappedBuffer(first))).block(TIMEOUT);
+
+        ByteBuf late = Unpooled.wrappedBuffer(bytes("again"));
+        store.append("u2", 0, Flux.just(late)).as(StepVerifier::create)
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(RegistryException.class);
+                    assertThat(((RegistryException) error).code()).isEqualTo(ErrorCode.BLOB_UPLOAD_INVALID);
+                    assertThat(((RegistryException) error).status()).isEqualTo(416);
+                })
+                .verify(TIMEOUT);
+
+        assertThat(store.uploadSize("u2").block(TIMEOUT)).isEqualTo(first.length);
+        late.release();
+    }
+
+    @Test
+    void commit_digestMismatch_failsDigestInvalidAndDiscardsBytes() {
+        store.createUpload("u3").block(TIMEOUT);
+        store.append("u3", 0, Flux.just(Unpooled.wrappedBuffer(bytes("real bytes")))).block(TIMEOUT);
+        Digest claimed = Digest.sha256("other bytes");
+
+        store.commit("u3", claimed).as(StepVerifier::create)
+                .expectErrorSatisfies(error -> assertThat(((RegistryException) error).code())
+                        .isEqualTo(ErrorCode.DIGEST_INVALID))
+                .verify(TIMEOUT);
+
+        store.find(claimed).as(StepVerifier::create).verifyComplete();
+        store.find(Digest.sha256("real bytes")).as(StepVerifier::create).verifyComplete();
+        assertThat(store.uploadSize("u3").block(TIMEOUT)).isNull();
+    }
+
+    @Test
+    void commit_afterRestartWithoutHashState_rehashesFileFromDisk() {
+        byte[] content = bytes("survives a restart");
+        store.createUpload("u4").block(TIMEOUT);
+        store.append("u4", 0, Flux.just(Unpooled.wrappedBuffer(content))).block(TIMEOUT);
+
+        FileBlobStore restarted = new FileBlobStore(root, io);
+
+        restarted.commit("u4", Digest.sha256(content)).as(StepVerifier::create)
+                .expectNext((long) content.length)
+                .verifyComplete();
+    }
+
+    @Test
+    void commit_sha512Digest_verifiesWithThatAlgorithm() {
+        byte[] content = bytes("sha512 content");
+        Digest sha512 = Digest.parse("sha512:" + "0".repeat(128)).recompute(content);
+        store.createUpload("u5").block(TIMEOUT);
+        store.append("u5", 0, Flux.just(Unpooled.wrappedBuffer(content))).block(TIMEOUT);
+
+        store.commit("u5", sha512).as(StepVerifier::create).expectNext((long) content.length).verifyComplete();
+
+        assertThat(store.find(sha512).block(TIMEOUT)).exists();
+    }
+
+    @Test
+    void commit_blobAlreadyStored_keepsExistingFileAndDropsUpload() throws Exception {
+        byte[] content = bytes("twice");
+        Digest digest = Digest.sha256(content);
+        for (String id : List.of("a", "b")) {
+            store.createUpload(id).block(TIMEOUT);
+            store.append(id, 0, Flux.just(Unpooled.wrappedBuffer(content))).block(TIMEOUT);
+        }
+        store.commit("a", digest).block(TIMEOUT);
+        long modified = Files.getLastModifiedTime(store.find(digest).block(TIMEOUT)).toMillis();
+
+        store.commit("b", digest).as(StepVerifier::create).expectNext((long) content.length).verifyComplete();
+
+        assertThat(Files.getLastModifiedTime(store.find(digest).block(TIMEOUT)).toMillis()).isEqualTo(modified);
+        assertThat(store.uploadSize("b").block(TIMEOUT)).isNull();
+    }
+
+    @Test
+    void append_unknownUpload_failsBlobUploadUnknown() {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes("x"));
+
+        store.append("missing", 0, Flux.just(buf)).as(StepVerifier::create)
+                .expectErrorSatisfies(error -> assertThat(((RegistryException) error).code())
+                        .isEqualTo(ErrorCode.BLOB_UPLOAD_UNKNOWN))
+                .verify(TIMEOUT);
+        buf.release();
+    }
+
+    @Test
+    void append_bodyFailsMidway_releasesBuffersAndKeepsWrittenBytes() {
+        store.createUpload("u6").block(TIMEOUT);
+        Flux<ByteBuf> body = Flux.just(Unpooled.wrappedBuffer(bytes("abc")))
+                .concatWith(Flux.error(new IllegalStateException("client went away")));
+
+        store.append("u6", 0, body).as(StepVerifier::create)
+                .expectError(IllegalStateException.class)
+                .verify(TIMEOUT);
+
+        assertThat(store.uploadSize("u6").block(TIMEOUT)).isEqualTo(3L);
+        store.append("u6", 3, Flux.just(Unpooled.wrappedBuffer(bytes("def")))).as(StepVerifier::create)
+                .expectNext(6L)
+                .verifyComplete();
+        store.commit("u6", Digest.sha256("abcdef")).as(StepVerifier::create).expectNext(6L).verifyComplete();
+    }
+
+    @Test
+    void uploadId_withPathTraversal_failsBlobUploadUnknown() {
+        store.uploadSize("../../etc/passwd").as(StepVerifier::create)
+                .expectErrorSatisfies(error -> assertThat(((RegistryException) error).code())
+                        .isEqualTo(ErrorCode.BLOB_UPLOAD_UNKNOWN))
+                .verify(TIMEOUT);
+    }
+
+    private static Flux<ByteBuf> chunks(byte[] bytes, int from, int to) {
+        List<ByteBuf> list = new ArrayList<>();
+        for (int i = from; i < to; i += 3) {
+            list.add(Unpooled.copiedBuffer(bytes, i, Math.min(3, to - i)));
+        }
+        return Flux.fromIterable(list);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
