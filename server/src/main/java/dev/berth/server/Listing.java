@@ -46,12 +46,19 @@ record Listing(int limit, String last) {
 
     /** The {@code Link} header for the page after {@code page}, or {@code null} when it is the last. */
     String next(String path, List<String> fetched) {
+        return next(path, "", fetched);
+    }
+
+    /**
+     * The {@code Link} header for the next page, keeping {@code extraQuery} (such as a filter,
+     * {@code &name=value}, already encoded) so the next page answers the same question.
+     */
+    String next(String path, String extraQuery, List<String> fetched) {
         if (fetched.size() <= limit || limit == 0) {
             return null;
         }
-        String lastOfPage = fetched.get(limit - 1);
-        String last = URLEncoder.encode(lastOfPage, StandardCharsets.UTF_8);
-        return "<" + path + "?n=" + limit + "&last=" + last + ">; rel=\"next\"";
+        String last = URLEncoder.encode(fetched.get(limit - 1), StandardCharsets.UTF_8);
+        return "<" + path + "?n=" + limit + "&last=" + last + extraQuery + ">; rel=\"next\"";
     }
 
     private static RuntimeException invalid(String n) {

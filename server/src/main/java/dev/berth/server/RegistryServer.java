@@ -41,7 +41,8 @@ public final class RegistryServer {
                 new BlobHandler(storage.metadata(), storage.blobs()),
                 new UploadHandler(storage.metadata(), storage.blobs(), clock),
                 new TagHandler(storage.metadata()),
-                new CatalogHandler(storage.metadata()));
+                new CatalogHandler(storage.metadata()),
+                new ReferrerHandler(storage.metadata()));
         return HttpServer.create()
                 .host(config.host())
                 .port(config.port())

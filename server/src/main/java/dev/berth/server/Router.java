@@ -18,8 +18,8 @@ import dev.berth.core.RepositoryName;
 /**
  * Sends each request to its handler. A repository name may itself contain slashes
  * ({@code team/app/api}), so the path is matched from its end: whatever precedes
- * {@code /manifests/<reference>}, {@code /blobs/uploads/<id>}, {@code /blobs/<digest>} or
- * {@code /tags/list} is the name, validated before any handler runs.
+ * {@code /manifests/<reference>}, {@code /blobs/uploads/<id>}, {@code /blobs/<digest>},
+ * {@code /tags/list} or {@code /referrers/<digest>} is the name, validated before any handler runs.
  */
 final class Router {
     private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
@@ -27,20 +27,23 @@ final class Router {
     private static final Pattern UPLOAD = Pattern.compile("/v2/(.+)/blobs/uploads/([^/]+)");
     private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/([^/]+)");
     private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
+    private static final Pattern REFERRERS = Pattern.compile("/v2/(.+)/referrers/([^/]+)");
 
     private final ManifestHandler manifests;
     private final BlobHandler blobs;
     private final UploadHandler uploads;
     private final TagHandler tags;
     private final CatalogHandler catalog;
+    private final ReferrerHandler referrers;
 
     Router(ManifestHandler manifests, BlobHandler blobs, UploadHandler uploads, TagHandler tags,
-            CatalogHandler catalog) {
+            CatalogHandler catalog, ReferrerHandler referrers) {
         this.manifests = manifests;
         this.blobs = blobs;
         this.uploads = uploads;
         this.tags = tags;
         this.catalog = catalog;
+        this.referrers = referrers;
     }
 
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
@@ -81,6 +84,11 @@ final class Router {
         if (matcher.matches()) {
             requireMethod(method, path, HttpMethod.GET);
             return tags.list(request, response, name(matcher));
+        }
+        matcher = REFERRERS.matcher(path);
+        if (matcher.matches()) {
+            requireMethod(method, path, HttpMethod.GET);
+            return referrers.list(request, response, name(matcher), matcher.group(2));
         }
         throw ErrorCode.UNSUPPORTED.exception(404, "no such endpoint: " + path);
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.berth.core.Descriptor;
 import dev.berth.core.Digest;
 import dev.berth.core.Manifest;
 import dev.berth.core.RepositoryName;
@@ -95,6 +96,12 @@ final class CachingMetadataStore implements MetadataStore {
     @Override
     public Mono<Boolean> unlinkBlob(RepositoryName repository, Digest digest) {
         return delegate.unlinkBlob(repository, digest);
+    }
+
+    @Override
+    public Flux<Descriptor> listReferrers(RepositoryName repository, Digest subject, String artifactType,
+            Digest last, int limit) {
+        return delegate.listReferrers(repository, subject, artifactType, last, limit);
     }
 
     @Override

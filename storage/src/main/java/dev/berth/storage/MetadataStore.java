@@ -2,6 +2,7 @@ package dev.berth.storage;
 
 import java.time.Instant;
 
+import dev.berth.core.Descriptor;
 import dev.berth.core.Digest;
 import dev.berth.core.Manifest;
 import dev.berth.core.RepositoryName;
@@ -48,6 +49,14 @@ public interface MetadataStore {
 
     /** Removes a tag, leaving its manifest; emits whether the tag existed. */
     Mono<Boolean> deleteTag(RepositoryName repository, String tag);
+
+    /**
+     * Up to {@code limit} manifests of {@code repository} whose {@code subject} is {@code subject},
+     * ordered by digest and starting after {@code last}, as descriptors carrying their artifact
+     * type and annotations. With {@code artifactType} not null, only manifests of that type.
+     */
+    Flux<Descriptor> listReferrers(RepositoryName repository, Digest subject, String artifactType, Digest last,
+            int limit);
 
     /** Whether the registry knows {@code repository}. */
     Mono<Boolean> existsRepository(RepositoryName repository);

@@ -11,8 +11,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Row;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,6 +34,8 @@ import dev.berth.storage.sqlite.ConnectionPool;
  */
 final class SqliteMetadataStore implements MetadataStore {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
     private static final String REPO_ID = "(SELECT id FROM repositories WHERE name = ?)";
 
     private final ConnectionPool writer;
@@ -187,6 +191,28 @@ final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Flux<Descriptor> listReferrers(RepositoryName repository, Digest subject, String artifactType,
+            Digest last, int limit) {
+        List<Object> args = new ArrayList<>(List.of(repository.value(), subject.toString(),
+                last == null ? "" : last.toString()));
+        String filter = "";
+        if (artifactType != null) {
+            filter = " AND artifact_type = ?";
+            args.add(artifactType);
+        }
+        args.add(limit);
+        String sql = "SELECT digest, media_type, size, artifact_type, annotations FROM manifests"
+                + " WHERE repository_id = " + REPO_ID + " AND subject = ? AND digest > ?" + filter
+                + " ORDER BY digest LIMIT ?";
+        return readMany(connection -> Sql.query(connection, sql, SqliteMetadataStore::referrer, args.toArray()));
+    }
+
+    private static Descriptor referrer(Row row) {
+        return new Descriptor(row.get(1, String.class), Digest.parse(row.get(0, String.class)),
+                row.get(2, Long.class), row.get(3, String.class), annotations(row.get(4, String.class)), List.of());
+    }
+
+    @Override
     public Mono<Boolean> existsRepository(RepositoryName repository) {
         return read(connection -> Sql.query(connection, "SELECT COUNT(*) FROM repositories WHERE name = ?",
                 row -> row.get(0, Long.class) > 0, repository.value()));
@@ -262,6 +288,17 @@ final class SqliteMetadataStore implements MetadataStore {
             digests.add(descriptor.digest().toString());
         }
         return digests;
+    }
+
+    private static Map<String, String> annotations(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("annotations column holds invalid JSON", e);
+        }
     }
 
     private static String annotations(Map<String, String> annotations) {

@@ -35,7 +35,8 @@ CREATE TABLE manifests (
     created_at INTEGER NOT NULL,
     PRIMARY KEY (repository_id, digest)
 );
-CREATE INDEX manifests_by_subject ON manifests (repository_id, subject) WHERE subject IS NOT NULL;
+-- The referrers API lists the manifests whose subject is a digest, ordered by digest.
+CREATE INDEX manifests_by_subject ON manifests (repository_id, subject, digest) WHERE subject IS NOT NULL;
 
 -- What each manifest points at: blobs (config, layers) and, for an index, child manifests.
 CREATE TABLE manifest_references (
