@@ -38,6 +38,28 @@ final class ErrorWriter {
             LOG.debug("response failed after headers uri={} error={}", request.uri(), error.toString());
             return Mono.error(error);
         }
+        if (failure.status() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
+            // The rest of an oversized body is not worth reading: answer and close.
+            response.header(HttpHeaderNames.CONNECTION, "close");
+            return send(request, response, failure);
+        }
+        return Mono.from(request.receive().then())
+                .onErrorResume(alreadyReading -> {
+                    // The handler was reading the body when it failed; what is left of it
+                    // cannot be skipped reliably, so the connection ends with this answer.
+                    response.header(HttpHeaderNames.CONNECTION, "close");
+                    return Mono.empty();
+                })
+                .then(Mono.defer(() -> Mono.from(send(request, response, failure))));
+    }
+
+    /** Consumes and drops a request body nobody will read; completes when the request is in. */
+    static Mono<Void> drain(HttpServerRequest request) {
+        return request.receive().then().onErrorResume(error -> Mono.empty());
+    }
+
+    private static Publisher<Void> send(HttpServerRequest request, HttpServerResponse response,
+            RegistryException failure) {
         byte[] body = body(failure);
         response.status(HttpResponseStatus.valueOf(failure.status()))
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")

@@ -46,10 +46,26 @@ final class Router {
         this.referrers = referrers;
     }
 
+    /**
+     * Handles one request. Requests whose handlers never read a body (GET, HEAD, DELETE) first
+     * consume whatever the request carries.
+     *
+     * <p>Why: a response completed before the request's last frame was read leaves Reactor
+     * Netty's keep-alive handling with a stray frame when the client had already sent its next
+     * request; the connection then stops reading and the client waits forever. Consuming the
+     * request first makes every answer come after the whole request, which avoids that state.
+     */
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
         response.header("Docker-Distribution-API-Version", "registry/2.0");
-        return Mono.defer(() -> Mono.from(dispatch(request, response)))
-                .onErrorResume(error -> Mono.from(ErrorWriter.write(request, response, error)));
+        Mono<Void> handling = Mono.defer(() -> Mono.from(dispatch(request, response)));
+        if (!mayCarryBody(request.method())) {
+            handling = ErrorWriter.drain(request).then(handling);
+        }
+        return handling.onErrorResume(error -> Mono.from(ErrorWriter.write(request, response, error)));
+    }
+
+    private static boolean mayCarryBody(HttpMethod method) {
+        return HttpMethod.POST.equals(method) || HttpMethod.PUT.equals(method) || HttpMethod.PATCH.equals(method);
     }
 
     private Publisher<Void> dispatch(HttpServerRequest request, HttpServerResponse response) {

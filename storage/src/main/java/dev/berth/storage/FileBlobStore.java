@@ -79,7 +79,7 @@ final class FileBlobStore implements BlobStore {
         Path path = uploadPath(uploadId);
         return Mono.usingWhen(
                 Mono.fromCallable(() -> openForAppend(uploadId, path, expectedOffset)).subscribeOn(io),
-                writer -> body.concatMap(buf -> writeOnIo(writer, buf), WRITE_PREFETCH)
+                writer -> body.concatMapDelayError(buf -> writeOnIo(writer, buf), false, WRITE_PREFETCH)
                         .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
                         .then(Mono.fromCallable(writer::finish)),
                 writer -> Mono.fromRunnable(writer::close).subscribeOn(io),
@@ -91,7 +91,9 @@ final class FileBlobStore implements BlobStore {
      * One buffer written on the I/O scheduler. {@code concatMap} keeps the order and asks the
      * connection for a few buffers at a time, so a slow disk slows the client down instead of
      * filling memory. ({@code publishOn} was tried first: with Reactor Netty's inbound it let
-     * a whole request body pile up in direct memory.)
+     * a whole request body pile up in direct memory.) When the body fails (the client went
+     * away), the write in progress still finishes, so the upload keeps every byte it was
+     * told it has.
      */
     private Mono<Void> writeOnIo(UploadWriter writer, ByteBuf buf) {
         // Exactly one of the write and the cancel hook takes the buffer, so a client that goes
