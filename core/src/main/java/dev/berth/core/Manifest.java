@@ -25,6 +25,8 @@ public record Manifest(String mediaType, Descriptor config, List<Descriptor> lay
         layers = List.copyOf(layers);
         manifests = List.copyOf(manifests);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        // The image spec treats an empty artifactType as a missing one.
+        artifactType = artifactType == null || artifactType.isEmpty() ? null : artifactType;
     }
 
     public boolean isIndex() {

@@ -71,6 +71,16 @@ class ManifestTest {
     }
 
     @Test
+    void effectiveArtifactType_emptyArtifactType_configMediaType() {
+        Manifest manifest = image("", List.of(LAYER));
+
+        String type = manifest.effectiveArtifactType();
+
+        assertThat(type).isEqualTo(MediaType.OCI_CONFIG);
+        assertThat(manifest.artifactType()).isNull();
+    }
+
+    @Test
     void constructor_mutableInputs_copiedAndUnmodifiable() {
         List<Descriptor> layers = new ArrayList<>(List.of(LAYER));
         Map<String, String> annotations = new HashMap<>(Map.of("k", "v"));

@@ -6,6 +6,8 @@ import static dev.berth.it.MediaTypes.OCI_INDEX;
 import static dev.berth.it.MediaTypes.OCI_MANIFEST;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -57,6 +59,43 @@ final class Manifests {
     static String artifact(String artifactType, Descriptor emptyConfig) {
         return start(OCI_MANIFEST) + ",\"artifactType\":\"" + artifactType + "\",\"config\":"
                 + emptyConfig.json() + ",\"layers\":[]}";
+    }
+
+    /**
+     * An OCI image manifest that refers to {@code subject}, with an {@code artifactType} (left out
+     * when null) and top-level {@code annotations} (left out when empty, written in key order).
+     * Keys and values are written as given, so they must need no JSON escaping.
+     */
+    static String artifactWithSubject(String artifactType, Descriptor config, Descriptor subject,
+            Map<String, String> annotations, Descriptor... layers) {
+        return start(OCI_MANIFEST) + artifactTypeField(artifactType) + ",\"config\":"
+                + config.json() + ",\"layers\":" + array(layers) + ",\"subject\":" + subject.json()
+                + annotationsField(annotations) + "}";
+    }
+
+    /**
+     * An OCI image index over {@code manifests} that refers to {@code subject}, with an
+     * {@code artifactType} (left out when null) and top-level {@code annotations} (left out when
+     * empty), as {@link #artifactWithSubject} writes them.
+     */
+    static String indexWithSubject(String artifactType, Descriptor subject,
+            Map<String, String> annotations, Descriptor... manifests) {
+        return start(OCI_INDEX) + artifactTypeField(artifactType) + ",\"manifests\":"
+                + array(manifests) + ",\"subject\":" + subject.json()
+                + annotationsField(annotations) + "}";
+    }
+
+    private static String artifactTypeField(String artifactType) {
+        return artifactType == null ? "" : ",\"artifactType\":\"" + artifactType + "\"";
+    }
+
+    private static String annotationsField(Map<String, String> annotations) {
+        if (annotations.isEmpty()) {
+            return "";
+        }
+        return new TreeMap<>(annotations).entrySet().stream()
+                .map(entry -> "\"" + entry.getKey() + "\":\"" + entry.getValue() + "\"")
+                .collect(Collectors.joining(",", ",\"annotations\":{", "}"));
     }
 
     private static String start(String mediaType) {
