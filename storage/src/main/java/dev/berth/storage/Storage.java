@@ -28,12 +28,15 @@ public final class Storage {
 
     private final MetadataStore metadata;
     private final BlobStore blobs;
+    private final AccessTokenStore accessTokens;
     private final Scheduler sqlite;
     private final Scheduler files;
 
-    private Storage(MetadataStore metadata, BlobStore blobs, Scheduler sqlite, Scheduler files) {
+    private Storage(MetadataStore metadata, BlobStore blobs, AccessTokenStore accessTokens, Scheduler sqlite,
+            Scheduler files) {
         this.metadata = metadata;
         this.blobs = blobs;
+        this.accessTokens = accessTokens;
         this.sqlite = sqlite;
         this.files = files;
     }
@@ -50,15 +53,16 @@ public final class Storage {
             Scheduler sqlite = Schedulers.newBoundedElastic(READERS + 2, 100_000, "berth-sqlite");
             Scheduler files = Schedulers.newBoundedElastic(settings.fileThreads(), 100_000, "berth-files");
             ConnectionFactory factory = SqliteConnectionFactory.create(dataDirectory.resolve("berth.db"), sqlite);
-            SqliteMetadataStore database = new SqliteMetadataStore(
-                    new ConnectionPool(factory, 1, ACQUIRE_TIMEOUT),
-                    new ConnectionPool(factory, READERS, ACQUIRE_TIMEOUT), clock);
+            ConnectionPool writer = new ConnectionPool(factory, 1, ACQUIRE_TIMEOUT);
+            ConnectionPool readers = new ConnectionPool(factory, READERS, ACQUIRE_TIMEOUT);
+            SqliteMetadataStore database = new SqliteMetadataStore(writer, readers, clock);
+            AccessTokenStore accessTokens = new SqliteAccessTokenStore(writer, readers);
             MetadataStore metadata = new CachingMetadataStore(database,
                     new CaffeineManifestCache(settings.manifestCacheBytes(), settings.tagCacheEntries()));
             BlobStore blobs = new FileBlobStore(dataDirectory, files);
             return database.migrate()
                     .doOnNext(version -> LOG.info("storage opened data={} schema={}", dataDirectory, version))
-                    .thenReturn(new Storage(metadata, blobs, sqlite, files))
+                    .thenReturn(new Storage(metadata, blobs, accessTokens, sqlite, files))
                     .onErrorResume(error -> database.close()
                             .onErrorResume(ignored -> Mono.empty())
                             .then(Mono.fromRunnable(() -> dispose(sqlite, files)))
@@ -72,6 +76,10 @@ public final class Storage {
 
     public BlobStore blobs() {
         return blobs;
+    }
+
+    public AccessTokenStore accessTokens() {
+        return accessTokens;
     }
 
     /** Closes the database connections and stops the storage schedulers. */
