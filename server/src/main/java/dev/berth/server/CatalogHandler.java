@@ -1,6 +1,8 @@
 package dev.berth.server;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,17 +16,47 @@ import dev.berth.storage.MetadataStore;
 final class CatalogHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final int BATCH = 1000;
+
     private final MetadataStore metadata;
 
     CatalogHandler(MetadataStore metadata) {
         this.metadata = metadata;
     }
 
-    Mono<Void> list(HttpServerRequest request, HttpServerResponse response) {
+    /**
+     * Lists the repositories {@code visible} accepts. Hidden names are skipped in the database
+     * walk, so pages stay full and {@code Link} still points past the last name shown.
+     */
+    Mono<Void> list(HttpServerRequest request, HttpServerResponse response, Predicate<String> visible) {
         Listing listing = Listing.of(request);
-        return metadata.listRepositories(listing.last(), listing.limit() + 1)
-                .collectList()
+        return visibleAfter(listing.last(), listing.limit() + 1, visible)
                 .flatMap(fetched -> send(request, response, listing, fetched));
+    }
+
+    /**
+     * Up to {@code wanted} visible names after {@code last}, reading the table in batches.
+     *
+     * <p>Limitation: a caller who may see few of many repositories makes the walk read every
+     * name after {@code last}; fine for thousands of repositories, slow for millions.
+     */
+    private Mono<List<String>> visibleAfter(String last, int wanted, Predicate<String> visible) {
+        return metadata.listRepositories(last, BATCH)
+                .collectList()
+                .flatMap(batch -> {
+                    List<String> shown = batch.stream().filter(visible).limit(wanted).toList();
+                    if (shown.size() >= wanted || batch.size() < BATCH) {
+                        return Mono.just(shown);
+                    }
+                    return visibleAfter(batch.get(batch.size() - 1), wanted - shown.size(), visible)
+                            .map(more -> concat(shown, more));
+                });
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private static Mono<Void> send(HttpServerRequest request, HttpServerResponse response, Listing listing,

@@ -7,31 +7,57 @@ import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.berth.server.auth.PasswdCommand;
+
 /**
- * The {@code berth} command. {@code berth serve [--host H] [--port P] [--data DIR]} runs the
- * registry until the process is stopped.
+ * The {@code berth} command: {@code serve} runs the registry until the process is stopped,
+ * {@code passwd} hashes a password for an htpasswd file or the configuration, and
+ * {@code token} manages CI access tokens.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final String USAGE = String.join("\n",
+            "usage: berth serve [--config FILE] [--host HOST] [--port PORT] [--data DIR] [--htpasswd FILE]",
+            "                   [--tls-cert FILE --tls-key FILE]",
+            "       berth passwd                  (reads a password on standard input, prints its bcrypt hash)",
+            "       berth token create --name NAME --repository PATTERN --actions pull,push [--expires 90d]",
+            "       berth token list | berth token revoke ID      (each takes --data DIR)");
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        if (args.length == 0 || !"serve".equals(args[0])) {
-            System.err.println("usage: berth serve [--host HOST] [--port PORT] [--data DIR]");
-            System.exit(2);
-            return;
+        String command = args.length == 0 ? "" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "serve" -> serve(rest);
+            case "passwd" -> System.exit(PasswdCommand.run(System.in, System.out, System.err));
+            case "token" -> System.exit(TokenCommand.run(rest, System.getenv(), System.out, System.err,
+                    Clock.systemUTC()));
+            default -> {
+                System.err.println(USAGE);
+                System.exit(2);
+            }
         }
+    }
+
+    private static void serve(String[] args) {
         ServerConfig config;
         try {
-            config = ServerConfig.parse(Arrays.copyOfRange(args, 1, args.length), System.getenv());
+            config = ServerConfig.parse(args, System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("berth: " + e.getMessage());
             System.exit(2);
             return;
         }
-        RegistryServer server = RegistryServer.start(config, Clock.systemUTC()).block();
+        RegistryServer server;
+        try {
+            server = RegistryServer.start(config, Clock.systemUTC()).block();
+        } catch (RuntimeException e) {
+            LOG.error("registry failed to start error={}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("registry stopping");
             server.stop().block(Duration.ofSeconds(30));

@@ -1,5 +1,6 @@
 package dev.berth.server;
 
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,6 +15,10 @@ import reactor.netty.http.server.HttpServerResponse;
 import dev.berth.core.ErrorCode;
 import dev.berth.core.RegistryException;
 import dev.berth.core.RepositoryName;
+import dev.berth.server.auth.Action;
+import dev.berth.server.auth.Authenticator;
+import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Scope;
 
 /**
  * Sends each request to its handler. A repository name may itself contain slashes
@@ -28,6 +33,9 @@ final class Router {
     private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/([^/]+)");
     private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
     private static final Pattern REFERRERS = Pattern.compile("/v2/(.+)/referrers/([^/]+)");
+    private static final Action[] PULL = {Action.PULL};
+    private static final Action[] PULL_PUSH = {Action.PULL, Action.PUSH};
+    private static final Action[] DELETE = {Action.DELETE};
 
     private final ManifestHandler manifests;
     private final BlobHandler blobs;
@@ -35,15 +43,19 @@ final class Router {
     private final TagHandler tags;
     private final CatalogHandler catalog;
     private final ReferrerHandler referrers;
+    private final TokenHandler token;
+    private final Authenticator authenticator;
 
     Router(ManifestHandler manifests, BlobHandler blobs, UploadHandler uploads, TagHandler tags,
-            CatalogHandler catalog, ReferrerHandler referrers) {
+            CatalogHandler catalog, ReferrerHandler referrers, Authenticator authenticator) {
         this.manifests = manifests;
         this.blobs = blobs;
         this.uploads = uploads;
         this.tags = tags;
         this.catalog = catalog;
         this.referrers = referrers;
+        this.authenticator = authenticator;
+        this.token = new TokenHandler(authenticator);
     }
 
     /**
@@ -71,42 +83,73 @@ final class Router {
     private Publisher<Void> dispatch(HttpServerRequest request, HttpServerResponse response) {
         String path = new QueryStringDecoder(request.uri()).path();
         HttpMethod method = request.method();
+        if (path.equals("/token")) {
+            return token.handle(request, response);
+        }
         if (path.equals("/v2/") || path.equals("/v2")) {
             requireMethod(method, path, HttpMethod.GET, HttpMethod.HEAD);
-            return Http.json(request, response, "{}");
+            return authenticator.authorize(request, response, null)
+                    .then(Mono.defer(() -> Http.json(request, response, "{}")));
         }
         if (path.equals("/v2/_catalog")) {
             requireMethod(method, path, HttpMethod.GET);
-            return catalog.list(request, response);
+            return authenticator.authorize(request, response, Scope.catalog())
+                    .flatMap(authenticator::catalogFilter)
+                    .flatMap(visible -> catalog.list(request, response, visible));
         }
         Matcher matcher = MANIFEST.matcher(path);
         if (matcher.matches()) {
-            return manifest(request, response, name(matcher), matcher.group(2));
+            RepositoryName name = name(matcher);
+            return authorized(request, response, name, manifestActions(method),
+                    caller -> manifest(request, response, name, matcher.group(2)));
         }
-        matcher = UPLOADS.matcher(path);
-        if (matcher.matches()) {
+        Matcher uploadsStart = UPLOADS.matcher(path);
+        if (uploadsStart.matches()) {
             requireMethod(method, path, HttpMethod.POST);
-            return uploads.start(request, response, name(matcher));
+            RepositoryName name = name(uploadsStart);
+            return authorized(request, response, name, PULL_PUSH, caller -> uploads.start(request, response, name,
+                    from -> authenticator.mayPull(caller, from.value()), authenticator.isEnabled()));
         }
-        matcher = UPLOAD.matcher(path);
-        if (matcher.matches()) {
-            return upload(request, response, name(matcher), matcher.group(2));
+        Matcher upload = UPLOAD.matcher(path);
+        if (upload.matches()) {
+            RepositoryName name = name(upload);
+            return authorized(request, response, name, PULL_PUSH,
+                    caller -> upload(request, response, name, upload.group(2)));
         }
-        matcher = BLOB.matcher(path);
-        if (matcher.matches()) {
-            return blob(request, response, name(matcher), matcher.group(2));
+        Matcher blob = BLOB.matcher(path);
+        if (blob.matches()) {
+            RepositoryName name = name(blob);
+            Action[] actions = HttpMethod.DELETE.equals(method) ? DELETE : PULL;
+            return authorized(request, response, name, actions,
+                    caller -> blob(request, response, name, blob.group(2)));
         }
-        matcher = TAGS.matcher(path);
-        if (matcher.matches()) {
+        Matcher tagList = TAGS.matcher(path);
+        if (tagList.matches()) {
             requireMethod(method, path, HttpMethod.GET);
-            return tags.list(request, response, name(matcher));
+            RepositoryName name = name(tagList);
+            return authorized(request, response, name, PULL, caller -> tags.list(request, response, name));
         }
-        matcher = REFERRERS.matcher(path);
-        if (matcher.matches()) {
+        Matcher referrerList = REFERRERS.matcher(path);
+        if (referrerList.matches()) {
             requireMethod(method, path, HttpMethod.GET);
-            return referrers.list(request, response, name(matcher), matcher.group(2));
+            RepositoryName name = name(referrerList);
+            return authorized(request, response, name, PULL,
+                    caller -> referrers.list(request, response, name, referrerList.group(2)));
         }
         throw ErrorCode.UNSUPPORTED.exception(404, "no such endpoint: " + path);
+    }
+
+    private Mono<Void> authorized(HttpServerRequest request, HttpServerResponse response, RepositoryName name,
+            Action[] actions, Function<Caller, Publisher<Void>> handler) {
+        return authenticator.authorize(request, response, Scope.repository(name.value(), actions))
+                .flatMap(caller -> Mono.from(handler.apply(caller)));
+    }
+
+    private static Action[] manifestActions(HttpMethod method) {
+        if (HttpMethod.PUT.equals(method)) {
+            return PULL_PUSH;
+        }
+        return HttpMethod.DELETE.equals(method) ? DELETE : PULL;
     }
 
     private Publisher<Void> manifest(HttpServerRequest request, HttpServerResponse response,

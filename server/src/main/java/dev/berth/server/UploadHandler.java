@@ -3,6 +3,7 @@ package dev.berth.server;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -37,14 +38,26 @@ final class UploadHandler {
         this.clock = clock;
     }
 
-    /** {@code POST}: a mount, a monolithic push ({@code ?digest=}) or a new upload session. */
-    Mono<Void> start(HttpServerRequest request, HttpServerResponse response, RepositoryName name) {
+    /**
+     * {@code POST}: a mount, a monolithic push ({@code ?digest=}) or a new upload session.
+     *
+     * @param readable whether the caller may pull from a repository, for the mount's source
+     * @param restricted whether access control is on; then a mount without {@code from} is not
+     *        attempted, since it would tell the caller that a blob exists somewhere it may not see
+     */
+    Mono<Void> start(HttpServerRequest request, HttpServerResponse response, RepositoryName name,
+            Predicate<RepositoryName> readable, boolean restricted) {
         String mount = Http.query(request, "mount");
         String digest = Http.query(request, "digest");
         if (mount != null) {
             Digest blob = Digest.parse(mount);
-            String from = Http.query(request, "from");
-            return mount(name, blob, from == null ? null : RepositoryName.of(from))
+            String fromText = Http.query(request, "from");
+            RepositoryName from = fromText == null ? null : RepositoryName.of(fromText);
+            boolean allowed = from == null ? !restricted : readable.test(from);
+            if (!allowed) {
+                return open(response, name);
+            }
+            return mount(name, blob, from)
                     .flatMap(mounted -> mounted ? created(response, name, blob) : open(response, name));
         }
         if (digest != null) {

@@ -3,10 +3,13 @@ package dev.berth.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServerConfigTest {
 
@@ -64,5 +67,60 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--data"}, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("missing value");
+    }
+
+    @Test
+    void parse_configFile_readsSectionsAndFlagsStillWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, String.join("\n",
+                "port: 6100",
+                "data: /srv/from-file",
+                "auth:",
+                "  users:",
+                "    - name: alice",
+                "      password: \"$2y$10$abcdefghijklmnopqrstuu\"",
+                "      groups: [team-a]",
+                "  rules:",
+                "    - who: [group:team-a]",
+                "      repositories: [\"team-a/**\"]",
+                "      actions: [pull, push]",
+                "  tokenTtl: 10m"));
+
+        ServerConfig config = ServerConfig.parse(new String[] {"--config", file.toString(), "--port", "6200"},
+                Map.of());
+
+        assertThat(config.port()).isEqualTo(6200);
+        assertThat(config.data()).isEqualTo(Path.of("/srv/from-file"));
+        assertThat(config.auth().users()).singleElement()
+                .satisfies(user -> assertThat(user.groups()).containsExactly("team-a"));
+        assertThat(config.auth().rules()).hasSize(1);
+        assertThat(config.auth().tokenTtl()).isEqualTo("10m");
+    }
+
+    @Test
+    void parse_configFileWithUnknownKey_failsNamingIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, "prot: 5000\n");
+
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--config", file.toString()}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prot");
+    }
+
+    @Test
+    void parse_tlsCertificateWithoutKey_fails() {
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--tls-cert", "/etc/cert.pem"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("both a certificate and a key");
+    }
+
+    @Test
+    void duration_unitsAndIso_parsed() {
+        assertThat(ServerConfig.duration("90s", "x")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(ServerConfig.duration("5m", "x")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ServerConfig.duration("30d", "x")).isEqualTo(Duration.ofDays(30));
+        assertThat(ServerConfig.duration("PT2H", "x")).isEqualTo(Duration.ofHours(2));
+        assertThatThrownBy(() -> ServerConfig.duration("soon", "auth.tokenTtl"))
+                .hasMessageContaining("auth.tokenTtl");
     }
 }
