@@ -2,7 +2,7 @@ package dev.berth.server;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,7 @@ import dev.berth.server.tls.Tls;
 import dev.berth.server.tls.TlsSettings;
 import dev.berth.storage.Storage;
 
-/** A running registry: its storage and the HTTP server in front of it. */
+/** A running registry: its storage, the HTTP server in front of it, and their helpers. */
 public final class RegistryServer {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
     /** A client that sends nothing for this long is cut off; large pushes keep sending. */
@@ -29,12 +29,15 @@ public final class RegistryServer {
 
     private final Storage storage;
     private final DisposableServer server;
-    private final Disposable resources;
+    private final Disposable.Composite resources;
+    private final AtomicBoolean ready;
 
-    private RegistryServer(Storage storage, DisposableServer server, Disposable resources) {
+    private RegistryServer(Storage storage, DisposableServer server, Disposable.Composite resources,
+            AtomicBoolean ready) {
         this.storage = storage;
         this.server = server;
         this.resources = resources;
+        this.ready = ready;
     }
 
     /** Opens storage, binds the port and logs the address once requests can be served. */
@@ -45,59 +48,69 @@ public final class RegistryServer {
     }
 
     private static Mono<RegistryServer> bind(ServerConfig config, Clock clock, Storage storage) {
-        Scheduler passwords = AuthSetup.passwordScheduler();
-        Authenticator authenticator;
-        try {
-            authenticator = AuthSetup.create(config, storage, passwords, clock);
-        } catch (RuntimeException e) {
-            passwords.dispose();
-            return Mono.error(e);
-        }
-        Router router = new Router(
+        Disposable.Composite resources = Disposables.composite();
+        return Mono.defer(() -> {
+            Scheduler background = AuthSetup.passwordScheduler();
+            resources.add(background);
+            Observability observability = new Observability();
+            resources.add(observability::close);
+            AtomicBoolean ready = new AtomicBoolean();
+            Authenticator authenticator = AuthSetup.create(config, storage, background, clock);
+            HttpServer http = http(config, router(storage, clock, authenticator, observability, ready));
+            return secure(config, http, background, resources)
+                    .flatMap(HttpServer::bind)
+                    .map(server -> {
+                        ready.set(true);
+                        LOG.info("registry ready address={}:{} port={} tls={} data={}", config.host(), server.port(),
+                                server.port(), config.tls(), config.data());
+                        return new RegistryServer(storage, server, resources, ready);
+                    });
+        }).doOnError(error -> resources.dispose());
+    }
+
+    private static Router router(Storage storage, Clock clock, Authenticator authenticator,
+            Observability observability, AtomicBoolean ready) {
+        return new Router(
                 new ManifestHandler(storage.metadata()),
                 new BlobHandler(storage.metadata(), storage.blobs()),
                 new UploadHandler(storage.metadata(), storage.blobs(), clock),
                 new TagHandler(storage.metadata()),
                 new CatalogHandler(storage.metadata()),
                 new ReferrerHandler(storage.metadata()),
-                authenticator);
-        HttpServer http = HttpServer.create()
+                authenticator, observability, ready::get);
+    }
+
+    private static HttpServer http(ServerConfig config, Router router) {
+        return HttpServer.create()
                 .host(config.host())
                 .port(config.port())
                 .idleTimeout(IDLE_TIMEOUT)
                 .readTimeout(IDLE_TIMEOUT)
+                .metrics(true, Observability::route)
                 .accessLog(true, AccessLogFactory.createFilter(RegistryServer::isRealRequest,
                         RegistryServer::accessLine))
                 .handle(router::handle);
-        Mono<Optional<Tls>> tls = config.tls()
-                ? Tls.start(TlsSettings.of(config.tlsCertificate(), config.tlsKey()), passwords).map(Optional::of)
-                : Mono.just(Optional.empty());
-        return tls.flatMap(started -> listen(config, storage, http, started, passwords))
-                .doOnError(error -> passwords.dispose());
     }
 
-    private static Mono<RegistryServer> listen(ServerConfig config, Storage storage, HttpServer http,
-            Optional<Tls> tls, Scheduler passwords) {
-        Disposable resources = Disposables.composite(passwords, tls.isPresent() ? tls.get() : Disposables.disposed());
-        return tls.map(started -> started.apply(http)).orElse(http)
-                .bind()
-                .map(server -> ready(config, storage, server, resources))
-                .doOnError(error -> tls.ifPresent(Tls::dispose));
-    }
-
-    private static RegistryServer ready(ServerConfig config, Storage storage, DisposableServer server,
-            Disposable resources) {
-        LOG.info("registry ready address={}:{} port={} tls={} data={}", config.host(), server.port(), server.port(),
-                config.tls(), config.data());
-        return new RegistryServer(storage, server, resources);
+    /** The server with TLS when configured; the certificate watcher joins {@code resources}. */
+    private static Mono<HttpServer> secure(ServerConfig config, HttpServer http, Scheduler scheduler,
+            Disposable.Composite resources) {
+        if (!config.tls()) {
+            return Mono.just(http);
+        }
+        return Tls.start(TlsSettings.of(config.tlsCertificate(), config.tlsKey()), scheduler)
+                .doOnNext(resources::add)
+                .map(tls -> tls.apply(http));
     }
 
     /**
-     * Leaves out Netty's placeholder for bytes that were not HTTP at all: clients such as skopeo
-     * first try TLS on a plain-HTTP port, and that handshake is not a request anyone sent.
+     * Leaves out probes and scrapes, which would drown the requests that matter, and Netty's
+     * placeholder for bytes that were not HTTP at all: clients such as skopeo first try TLS on a
+     * plain-HTTP port, and that handshake is not a request anyone sent.
      */
     private static boolean isRealRequest(AccessLogArgProvider args) {
-        return !"/bad-request".equals(String.valueOf(args.uri()));
+        String uri = String.valueOf(args.uri());
+        return !"/bad-request".equals(uri) && !Observability.isProbe(uri);
     }
 
     private static AccessLog accessLine(AccessLogArgProvider args) {
@@ -118,8 +131,10 @@ public final class RegistryServer {
 
     /** Stops accepting requests, waits for those in flight, then closes storage. */
     public Mono<Void> stop() {
-        return Mono.fromRunnable(() -> server.disposeNow(Duration.ofSeconds(20)))
-                .then(Mono.fromRunnable(resources::dispose))
+        return Mono.fromRunnable(() -> {
+            ready.set(false);
+            server.disposeNow(Duration.ofSeconds(20));
+        }).then(Mono.fromRunnable(resources::dispose))
                 .then(storage.close());
     }
 }

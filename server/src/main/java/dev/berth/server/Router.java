@@ -1,5 +1,6 @@
 package dev.berth.server;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,9 +46,12 @@ final class Router {
     private final ReferrerHandler referrers;
     private final TokenHandler token;
     private final Authenticator authenticator;
+    private final Observability observability;
+    private final BooleanSupplier ready;
 
     Router(ManifestHandler manifests, BlobHandler blobs, UploadHandler uploads, TagHandler tags,
-            CatalogHandler catalog, ReferrerHandler referrers, Authenticator authenticator) {
+            CatalogHandler catalog, ReferrerHandler referrers, Authenticator authenticator,
+            Observability observability, BooleanSupplier ready) {
         this.manifests = manifests;
         this.blobs = blobs;
         this.uploads = uploads;
@@ -56,6 +60,8 @@ final class Router {
         this.referrers = referrers;
         this.authenticator = authenticator;
         this.token = new TokenHandler(authenticator);
+        this.observability = observability;
+        this.ready = ready;
     }
 
     /**
@@ -85,6 +91,14 @@ final class Router {
         HttpMethod method = request.method();
         if (path.equals("/token")) {
             return token.handle(request, response);
+        }
+        if (path.equals("/metrics")) {
+            requireMethod(method, path, HttpMethod.GET);
+            return observability.scrape(response);
+        }
+        if (path.equals("/healthz") || path.equals("/readyz")) {
+            requireMethod(method, path, HttpMethod.GET, HttpMethod.HEAD);
+            return Observability.probe(response, path.equals("/healthz") ? () -> true : ready);
         }
         if (path.equals("/v2/") || path.equals("/v2")) {
             requireMethod(method, path, HttpMethod.GET, HttpMethod.HEAD);

@@ -94,6 +94,24 @@ class RegistryServerIT {
         assertThat(length).isEqualTo(String.valueOf(manifest.length));
     }
 
+    @Test
+    void metrics_afterRequests_prometheusTextWithRouteTags() {
+        monolithic("metrics/check", "m".getBytes(StandardCharsets.UTF_8));
+
+        String text = client.get().uri("/metrics").responseContent().aggregate().asString().block(TIMEOUT);
+
+        assertThat(text).contains("jvm_memory_used_bytes")
+                .contains("berth_gc_reclaimed_bytes_total")
+                .contains("uri=\"/v2/{name}/blobs/uploads/{id}\"")
+                .doesNotContain("metrics/check");
+    }
+
+    @Test
+    void probes_runningServer_ok() {
+        assertThat(status(client.get().uri("/healthz"))).isEqualTo(200);
+        assertThat(status(client.get().uri("/readyz"))).isEqualTo(200);
+    }
+
     private static int monolithic(String repository, byte[] content) {
         return monolithic(repository, content, Digest.sha256(content));
     }
