@@ -39,7 +39,8 @@ final class ErrorWriter {
             return Mono.error(error);
         }
         if (failure.status() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
-            // The rest of an oversized body is not worth reading: answer and close.
+            // Either the handler read the oversized body to its end already, or it is too large
+            // to be worth reading: answer and close either way.
             response.header(HttpHeaderNames.CONNECTION, "close");
             return send(request, response, failure);
         }

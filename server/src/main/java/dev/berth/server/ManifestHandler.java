@@ -26,6 +26,8 @@ import dev.berth.storage.MetadataStore;
 final class ManifestHandler {
     /** The largest manifest accepted, as in Distribution; larger pushes are cut off while read. */
     static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    /** Past this, an oversized manifest body is not even read to its end. */
+    static final long MAX_DRAINED_BYTES = 64L * 1024 * 1024;
 
     private final MetadataStore metadata;
 
@@ -77,13 +79,14 @@ final class ManifestHandler {
                 .thenReturn(new Stored(digest, manifest));
     }
 
+    /** Refuses at once a body declared larger than Berth would even read to the end. */
     private static void checkDeclaredLength(HttpServerRequest request) {
         String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
         if (length == null) {
             return;
         }
         try {
-            if (Long.parseLong(length.trim()) > MAX_MANIFEST_BYTES) {
+            if (Long.parseLong(length.trim()) > MAX_DRAINED_BYTES) {
                 throw tooLarge();
             }
         } catch (NumberFormatException e) {
@@ -91,21 +94,42 @@ final class ManifestHandler {
         }
     }
 
-    /** Reads the body, failing as soon as it passes the limit rather than after buffering it all. */
+    /**
+     * Reads the body, keeping at most {@link #MAX_MANIFEST_BYTES}. A larger body is read to its
+     * end without being kept and then refused with 413: a client still sending when the answer
+     * comes would see a reset connection instead of the error. Past
+     * {@link #MAX_DRAINED_BYTES} Berth stops reading and closes the connection.
+     */
     private static Mono<byte[]> readLimited(HttpServerRequest request) {
         return request.receive()
-                .collect(ByteArrayOutputStream::new, ManifestHandler::append)
-                .map(ByteArrayOutputStream::toByteArray);
+                .collect(LimitedBody::new, LimitedBody::append)
+                .map(LimitedBody::bytes);
     }
 
-    private static void append(ByteArrayOutputStream out, ByteBuf buf) {
-        int readable = buf.readableBytes();
-        if (out.size() + (long) readable > MAX_MANIFEST_BYTES) {
-            throw tooLarge();
+    /** The bytes of a manifest body as they arrive, and how many arrived in all. */
+    private static final class LimitedBody {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private long total;
+
+        void append(ByteBuf buf) {
+            int readable = buf.readableBytes();
+            total += readable;
+            if (total > MAX_DRAINED_BYTES) {
+                throw tooLarge();
+            }
+            if (total <= MAX_MANIFEST_BYTES) {
+                byte[] chunk = new byte[readable];
+                buf.readBytes(chunk);
+                kept.write(chunk, 0, readable);
+            }
         }
-        byte[] chunk = new byte[readable];
-        buf.readBytes(chunk);
-        out.write(chunk, 0, readable);
+
+        byte[] bytes() {
+            if (total > MAX_MANIFEST_BYTES) {
+                throw tooLarge();
+            }
+            return kept.toByteArray();
+        }
     }
 
     private static Mono<Void> created(HttpServerResponse response, RepositoryName name, Stored stored) {
