@@ -54,7 +54,7 @@ final class AuthSetup {
                 orDefault(auth.service(), "berth"), ttl, REFRESH_TTL, clock);
         LOG.info("authentication on users={} rules={} tokenTtl={}", users.names().size(), rules.rules().size(), ttl);
         return Authenticator.enabled(users, rules, tokens, storage.accessTokens(), new LoginLimiter(clock),
-                auth.realm(), config.tls(), blocking, clock);
+                auth.realm(), config.tls(), blocking, clock, auth.admins() == null ? List.of() : auth.admins());
     }
 
     /** A scheduler for bcrypt checks: CPU-bound, so no more threads than cores. */

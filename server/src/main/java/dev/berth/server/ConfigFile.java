@@ -39,15 +39,28 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *   issuer: berth
  *   tokenTtl: 5m
  *   signingKey: /etc/berth/token-key.pem        # default: &lt;data&gt;/auth/token-signing-key.pem
+ *   admins: [alice, group:ops]                  # may call POST /admin/gc
+ * gc:
+ *   interval: 24h                               # 0 turns the schedule off
+ *   manifestGrace: 24h
+ *   blobGrace: 24h
+ *   keepOrphanReferrers: true
+ *   retention:
+ *     - repositories: "team-a/**"
+ *       keepNewest: 10
+ *       keepTags: "^v[0-9]+"
+ *       deleteOlderThan: 90d
+ * uploads:
+ *   expireAfter: 24h
  * </pre>
  */
-public record ConfigFile(String host, Integer port, String data, Tls tls, Auth auth) {
+public record ConfigFile(String host, Integer port, String data, Tls tls, Auth auth, Gc gc, Uploads uploads) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     static ConfigFile empty() {
-        return new ConfigFile(null, null, null, null, null);
+        return new ConfigFile(null, null, null, null, null, null, null);
     }
 
     static ConfigFile read(Path file) {
@@ -68,7 +81,20 @@ public record ConfigFile(String host, Integer port, String data, Tls tls, Auth a
 
     /** {@code auth:} users, rules and token settings. */
     public record Auth(String htpasswd, List<User> users, List<Rule> rules, String realm, String service,
-            String issuer, String tokenTtl, String signingKey) {
+            String issuer, String tokenTtl, String signingKey, List<String> admins) {
+    }
+
+    /** {@code gc:} when garbage collection runs and what it keeps. */
+    public record Gc(String interval, String manifestGrace, String blobGrace, Boolean keepOrphanReferrers,
+            List<Retention> retention) {
+    }
+
+    /** One retention rule: which tags of matching repositories to delete. */
+    public record Retention(String repositories, Integer keepNewest, String keepTags, String deleteOlderThan) {
+    }
+
+    /** {@code uploads:} how long an idle upload session lives. */
+    public record Uploads(String expireAfter) {
     }
 
     /** A user listed in the file, with a bcrypt password hash. */

@@ -15,7 +15,8 @@ import dev.berth.server.auth.PasswdCommand;
  * {@code token} manages CI access tokens.
  */
 public final class Main {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Read by logback.xml; set before the first logger is made, which configures logback. */
+    private static final String LOG_TARGET = "berth.log.target";
     private static final String USAGE = String.join("\n",
             "usage: berth serve [--config FILE] [--host HOST] [--port PORT] [--data DIR] [--htpasswd FILE]",
             "                   [--tls-cert FILE --tls-key FILE]",
@@ -32,8 +33,12 @@ public final class Main {
         switch (command) {
             case "serve" -> serve(rest);
             case "passwd" -> System.exit(PasswdCommand.run(System.in, System.out, System.err));
-            case "token" -> System.exit(TokenCommand.run(rest, System.getenv(), System.out, System.err,
-                    Clock.systemUTC()));
+            case "token" -> {
+                // The token is the command's output: logs go to standard error, so that
+                // TOKEN=$(berth token create ...) captures the token alone.
+                System.setProperty(LOG_TARGET, "System.err");
+                System.exit(TokenCommand.run(rest, System.getenv(), System.out, System.err, Clock.systemUTC()));
+            }
             default -> {
                 System.err.println(USAGE);
                 System.exit(2);
@@ -42,6 +47,7 @@ public final class Main {
     }
 
     private static void serve(String[] args) {
+        Logger log = LoggerFactory.getLogger(Main.class);
         ServerConfig config;
         try {
             config = ServerConfig.parse(args, System.getenv());
@@ -54,12 +60,12 @@ public final class Main {
         try {
             server = RegistryServer.start(config, Clock.systemUTC()).block();
         } catch (RuntimeException e) {
-            LOG.error("registry failed to start error={}", e.getMessage(), e);
+            log.error("registry failed to start error={}", e.getMessage(), e);
             System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("registry stopping");
+            log.info("registry stopping");
             server.stop().block(Duration.ofSeconds(30));
         }, "berth-shutdown"));
         server.onDispose().block();

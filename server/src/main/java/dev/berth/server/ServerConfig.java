@@ -28,9 +28,11 @@ import java.util.Map;
  * @param tlsKey the PEM private key, or {@code null} for plain HTTP
  * @param htpasswd the htpasswd file, or {@code null}
  * @param auth the {@code auth:} section of the configuration file, never {@code null}
+ * @param gc the {@code gc:} section, never {@code null}
+ * @param uploads the {@code uploads:} section, never {@code null}
  */
 public record ServerConfig(String host, int port, Path data, Path tlsCertificate, Path tlsKey, Path htpasswd,
-        ConfigFile.Auth auth) {
+        ConfigFile.Auth auth, ConfigFile.Gc gc, ConfigFile.Uploads uploads) {
     public static final int DEFAULT_PORT = 5000;
 
     private static final Map<String, String> FLAGS = Map.of(
@@ -46,13 +48,19 @@ public record ServerConfig(String host, int port, Path data, Path tlsCertificate
                     + tlsCertificate + ", key: " + tlsKey + ")");
         }
         if (auth == null) {
-            auth = new ConfigFile.Auth(null, null, null, null, null, null, null, null);
+            auth = new ConfigFile.Auth(null, null, null, null, null, null, null, null, null);
+        }
+        if (gc == null) {
+            gc = new ConfigFile.Gc(null, null, null, null, null);
+        }
+        if (uploads == null) {
+            uploads = new ConfigFile.Uploads(null);
         }
     }
 
     /** Plain HTTP, no authentication: what tests and a laptop need. */
     public ServerConfig(String host, int port, Path data) {
-        this(host, port, data, null, null, null, null);
+        this(host, port, data, null, null, null, null, null, null);
     }
 
     /** Whether the server speaks TLS. */
@@ -87,7 +95,7 @@ public record ServerConfig(String host, int port, Path data, Path tlsCertificate
         ConfigFile file = configPath == null ? ConfigFile.empty() : ConfigFile.read(Path.of(configPath));
         ConfigFile.Tls tls = file.tls() == null ? new ConfigFile.Tls(null, null) : file.tls();
         ConfigFile.Auth auth = file.auth() == null
-                ? new ConfigFile.Auth(null, null, null, null, null, null, null, null) : file.auth();
+                ? new ConfigFile.Auth(null, null, null, null, null, null, null, null, null) : file.auth();
         String host = settings.getOrDefault("BERTH_HOST", file.host() == null ? "0.0.0.0" : file.host());
         String port = settings.getOrDefault("BERTH_PORT",
                 String.valueOf(file.port() == null ? DEFAULT_PORT : file.port()));
@@ -95,7 +103,7 @@ public record ServerConfig(String host, int port, Path data, Path tlsCertificate
         return new ServerConfig(host, parsePort(port), absolute(data),
                 path(settings.getOrDefault("BERTH_TLS_CERT", tls.certificate())),
                 path(settings.getOrDefault("BERTH_TLS_KEY", tls.key())),
-                path(settings.getOrDefault("BERTH_HTPASSWD", auth.htpasswd())), auth);
+                path(settings.getOrDefault("BERTH_HTPASSWD", auth.htpasswd())), auth, file.gc(), file.uploads());
     }
 
     /**

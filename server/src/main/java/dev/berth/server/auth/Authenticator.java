@@ -56,6 +56,7 @@ public final class Authenticator {
     private final boolean tls;
     private final Scheduler blocking;
     private final Clock clock;
+    private final List<String> admins;
     /**
      * Successful password checks of the last minute, keyed by a hash of user and password: a
      * script that sends Basic credentials with every request pays for bcrypt once a minute, not
@@ -65,7 +66,7 @@ public final class Authenticator {
 
     private Authenticator(boolean enabled, UserDirectory users, AccessRules rules, TokenService tokens,
             AccessTokenStore ciTokens, LoginLimiter limiter, String realm, boolean tls, Scheduler blocking,
-            Clock clock) {
+            Clock clock, List<String> admins) {
         this.enabled = enabled;
         this.users = users;
         this.rules = rules;
@@ -76,6 +77,7 @@ public final class Authenticator {
         this.tls = tls;
         this.blocking = blocking;
         this.clock = clock;
+        this.admins = List.copyOf(admins);
         this.recentLogins = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(Duration.ofMinutes(1))
@@ -93,13 +95,15 @@ public final class Authenticator {
      */
     public static Authenticator enabled(UserDirectory users, AccessRules rules, TokenService tokens,
             AccessTokenStore ciTokens, LoginLimiter limiter, String realm, boolean tls, Scheduler blocking,
-            Clock clock) {
-        return new Authenticator(true, users, rules, tokens, ciTokens, limiter, realm, tls, blocking, clock);
+            Clock clock, List<String> admins) {
+        return new Authenticator(true, users, rules, tokens, ciTokens, limiter, realm, tls, blocking, clock,
+                admins);
     }
 
     /** Authentication off: every request is allowed. */
     public static Authenticator disabled(Clock clock) {
-        return new Authenticator(false, null, AccessRules.none(), null, null, null, null, false, null, clock);
+        return new Authenticator(false, null, AccessRules.none(), null, null, null, null, false, null, clock,
+                List.of());
     }
 
     public boolean isEnabled() {
@@ -176,9 +180,9 @@ public final class Authenticator {
      */
     public Mono<Caller> login(HttpServerRequest request, HttpServerResponse response, String header, Scope need) {
         String address = address(request);
-        // Counted up front, so a burst of parallel guesses cannot all pass before one fails;
-        // a successful login forgets the count again.
-        Optional<Duration> wait = limiter.attempt(address);
+        // Checked, not counted, up front: counting every attempt until it succeeds would refuse
+        // correct logins that merely arrive together while bcrypt is busy with the first ones.
+        Optional<Duration> wait = limiter.retryAfter(address);
         if (wait.isPresent()) {
             response.header(HttpHeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, wait.get().toSeconds())));
             return Mono.error(ErrorCode.TOOMANYREQUESTS.exception("too many failed logins from this address"));
@@ -190,15 +194,25 @@ public final class Authenticator {
         return check(credentials[0], credentials[1])
                 .doOnNext(caller -> limiter.succeeded(address))
                 .switchIfEmpty(Mono.defer(() -> {
+                    limiter.failed(address);
                     LOG.debug("login refused remote={}", address);
                     return Mono.error(challenge(request, response, need, "invalid_token"));
                 }));
     }
 
+    /**
+     * A CI token when the password looks like one and is one; else the user's password, so a
+     * user whose password merely starts like a token still gets in.
+     */
     private Mono<Caller> check(String name, String password) {
+        Mono<Caller> asUser = Mono.defer(() -> userLogin(name, password));
         if (password.startsWith(CI_TOKEN_PREFIX)) {
-            return ciToken(password);
+            return ciToken(password).switchIfEmpty(asUser);
         }
+        return asUser;
+    }
+
+    private Mono<Caller> userLogin(String name, String password) {
         String key = HexFormat.of().formatHex(sha256(name + "\u0000" + password));
         Caller known = recentLogins.getIfPresent(key);
         if (known != null) {
@@ -272,6 +286,39 @@ public final class Authenticator {
     }
 
     /**
+     * Checks that the request comes from an administrator: a user named in {@code auth.admins},
+     * directly or through a {@code group:} entry, with Basic credentials or a bearer token.
+     * With authentication off everyone is; CI tokens never are.
+     */
+    public Mono<Caller> authorizeAdmin(HttpServerRequest request, HttpServerResponse response) {
+        if (!enabled) {
+            return Mono.just(Caller.of(Principal.anonymous()));
+        }
+        String header = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+        Mono<Caller> caller;
+        if (header != null && startsWithIgnoreCase(header, "Basic ")) {
+            caller = login(request, response, header, null);
+        } else if (header != null && startsWithIgnoreCase(header, "Bearer ")) {
+            caller = Mono.justOrEmpty(tokens.verifyAccess(header.substring(7).trim()))
+                    .flatMap(verified -> resolve(verified.subject()));
+        } else {
+            caller = Mono.empty();
+        }
+        return caller
+                .switchIfEmpty(Mono.error(() -> challenge(request, response, null, null)))
+                .flatMap(who -> isAdmin(who) ? Mono.just(who)
+                        : Mono.error(ErrorCode.DENIED.exception(who.subject() + " is not an administrator")));
+    }
+
+    private boolean isAdmin(Caller caller) {
+        if (!(caller.principal() instanceof User user) || caller.ciToken() != null) {
+            return false;
+        }
+        return admins.stream().anyMatch(entry -> entry.equals(user.name())
+                || entry.startsWith("group:") && user.inGroup(entry.substring("group:".length())));
+    }
+
+    /**
      * Whether the caller may pull from {@code repository}, for the source of a cross-repository
      * mount: by the grants of its token when it presented one, else by its identity.
      */
@@ -287,8 +334,10 @@ public final class Authenticator {
 
     private boolean covers(Caller caller, Scope need) {
         if (Scope.REGISTRY.equals(need.type())) {
-            // Anyone may ask for the catalog; it lists only what they may pull.
-            return true;
+            // A signed-in caller may ask for the catalog (it lists only what they may pull);
+            // an anonymous one is challenged first, so clients learn to send credentials, and
+            // gets the anonymous view through an anonymous token.
+            return caller.isAuthenticated();
         }
         Set<Action> allowed = caller.allowed(rules, need.name(), clock.instant());
         return need.actions().stream().allMatch(action -> Action.find(action).filter(allowed::contains).isPresent());
