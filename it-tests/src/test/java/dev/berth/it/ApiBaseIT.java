@@ -6,6 +6,8 @@ import static dev.berth.it.Responses.assertJsonError;
 import static dev.berth.it.Responses.assertStatus;
 import static dev.berth.it.Responses.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,25 @@ final class ApiBaseIT {
 
         assertStatus(response, 200);
         assertThat(header(response, "Docker-Distribution-API-Version")).isEqualTo("registry/2.0");
+    }
+
+    @Test
+    void getBase_noCredentialsAuthOff_returns200() {
+        assumeFalse(BerthExtension.authEnabled(), "with authentication on, see the next test");
+
+        HttpResponse<byte[]> response = BERTH.anonymousClient().get("/v2/");
+
+        assertStatus(response, 200);
+        assertThat(header(response, "WWW-Authenticate")).isNull();
+    }
+
+    @Test
+    void getBase_noCredentialsAuthOn_returns401Challenge() {
+        assumeTrue(BerthExtension.authEnabled(), "with authentication off, see the previous test");
+
+        HttpResponse<byte[]> response = BERTH.anonymousClient().get("/v2/");
+
+        Challenge.assertChallenge(response, BERTH.process(), null, null);
     }
 
     @Test

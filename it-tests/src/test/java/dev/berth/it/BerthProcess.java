@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * stdout and stderr are merged and drained by a daemon thread, so the pipe never fills up, and
  * the last {@value #KEPT_LINES} lines are kept for failure messages. {@link #close} stops the
  * process and waits for it; {@link #restart} starts a fresh process on the same data directory
- * with the same JVM arguments.
+ * with the same JVM and server arguments.
  */
 final class BerthProcess implements AutoCloseable {
     /** Location of the packaged server, set by the failsafe configuration of this module. */
@@ -41,15 +41,18 @@ final class BerthProcess implements AutoCloseable {
 
     private final Path data;
     private final List<String> jvmArgs;
+    private final List<String> serverArgs;
     private final Process process;
     private final Deque<String> lastLines = new ArrayDeque<>();
     private final CompletableFuture<Integer> ready = new CompletableFuture<>();
     private final Thread drain;
     private volatile int port;
 
-    private BerthProcess(Path data, List<String> jvmArgs, Process process) {
+    private BerthProcess(Path data, List<String> jvmArgs, List<String> serverArgs,
+            Process process) {
         this.data = data;
         this.jvmArgs = List.copyOf(jvmArgs);
+        this.serverArgs = List.copyOf(serverArgs);
         this.process = process;
         this.drain = new Thread(this::drainOutput, "berth-output-" + process.pid());
         this.drain.setDaemon(true);
@@ -65,13 +68,25 @@ final class BerthProcess implements AutoCloseable {
      *         message carries the last lines the server printed
      */
     static BerthProcess start(Path data, String... extraJvmArgs) {
-        List<String> jvmArgs = List.of(extraJvmArgs);
+        return startWith(data, List.of(extraJvmArgs), List.of());
+    }
+
+    /**
+     * Starts the server as {@link #start} does, with {@code serverArgs} (such as
+     * {@code --htpasswd FILE} or {@code --config FILE}) after the port, host and data directory
+     * flags. A file they name must exist before the call.
+     *
+     * @throws AssertionError when the server exits or is not ready within 60 seconds; the
+     *         message carries the last lines the server printed
+     */
+    static BerthProcess startWith(Path data, List<String> jvmArgs, List<String> serverArgs) {
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java().toString());
         command.add("-Xmx256m");
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar().toString(), "serve", "--port", "0",
                 "--host", "127.0.0.1", "--data", data.toAbsolutePath().toString()));
+        command.addAll(serverArgs);
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -79,7 +94,7 @@ final class BerthProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + command, e);
         }
 
-        BerthProcess berth = new BerthProcess(data, jvmArgs, process);
+        BerthProcess berth = new BerthProcess(data, jvmArgs, serverArgs, process);
         berth.drain.start();
         process.onExit().thenRun(berth::exitedEarly);
         berth.awaitReady();
@@ -113,10 +128,13 @@ final class BerthProcess implements AutoCloseable {
         }
     }
 
-    /** Stops this server and starts a new one on the same data directory and JVM arguments. */
+    /**
+     * Stops this server and starts a new one on the same data directory with the same JVM and
+     * server arguments; files the arguments name are read again.
+     */
     BerthProcess restart() {
         close();
-        return start(data, jvmArgs.toArray(String[]::new));
+        return startWith(data, jvmArgs, serverArgs);
     }
 
     /**
@@ -137,7 +155,13 @@ final class BerthProcess implements AutoCloseable {
         }
     }
 
-    private static Path jar() {
+    /** The {@code java} launcher of the JVM running the tests, which also runs the server. */
+    static Path java() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java");
+    }
+
+    /** The packaged server named by {@value #JAR_PROPERTY}, checked to exist. */
+    static Path jar() {
         String location = System.getProperty(JAR_PROPERTY);
         if (location == null || location.isBlank()) {
             throw new IllegalStateException("system property " + JAR_PROPERTY

@@ -7,6 +7,8 @@ import static dev.berth.it.RegistryClient.randomBytes;
 import static dev.berth.it.Responses.assertStatus;
 import static dev.berth.it.Responses.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpResponse;
 
@@ -70,7 +72,8 @@ final class BlobMountIT {
     }
 
     @Test
-    void mount_withoutFromBlobExistsElsewhere_returns201() {
+    void mount_withoutFromBlobExistsElsewhereAuthOff_returns201() {
+        assumeFalse(BerthExtension.authEnabled(), "with authentication on, see the next test");
         String source = Repos.unique("mount-anywhere-source");
         String target = Repos.unique("mount-anywhere-target");
         byte[] content = randomBytes(300);
@@ -82,6 +85,26 @@ final class BlobMountIT {
         assertStatus(response, 201);
         assertThat(header(response, "Docker-Content-Digest")).isEqualTo(digest);
         assertThat(registry.get(blob(target, digest)).body()).isEqualTo(content);
+    }
+
+    /**
+     * With access control on, a mount without {@code from} is not attempted: it would tell the
+     * caller that a blob exists somewhere, maybe where it may not look.
+     */
+    @Test
+    void mount_withoutFromBlobExistsElsewhereAuthOn_returns202WithoutLinking() {
+        assumeTrue(BerthExtension.authEnabled(), "with authentication off, see the previous test");
+        String source = Repos.unique("mount-anywhere-source");
+        String target = Repos.unique("mount-anywhere-target");
+        String digest = registry.pushBlob(source, randomBytes(300));
+
+        HttpResponse<byte[]> response = registry.post(
+                uploads(target) + "?mount=" + digest, new byte[0]);
+
+        assertStatus(response, 202);
+        assertThat(registry.resolve(header(response, "Location")).getPath())
+                .startsWith(uploads(target));
+        assertStatus(registry.head(blob(target, digest)), 404);
     }
 
     @Test

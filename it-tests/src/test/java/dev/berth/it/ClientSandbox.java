@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import dev.berth.it.ClientBinary.ClientResult;
 
@@ -117,6 +119,64 @@ final class ClientSandbox {
         assertThat(result.retried())
                 .as(() -> client + " retried a request; " + result.describe())
                 .isFalse();
+        return result;
+    }
+
+    /**
+     * Runs {@code <client> login --tls-verify=false --authfile <authFile> --username <user>
+     * --password-stdin <registry>} with {@code password} and a line break on standard input, as a
+     * CI job pipes a secret in, and returns what it did, whether it failed or not. The password
+     * goes through a file only its owner may read, in this sandbox, and never on a command line.
+     *
+     * @throws AssertionError when the client has not exited within {@link ClientBinary#TIMEOUT}
+     */
+    ClientResult login(ClientBinary client, Path authFile, String user, String password) {
+        List<String> command = List.of(client.requireInstalled().toString(), "login",
+                "--tls-verify=false", "--authfile", authFile.toString(), "--username", user,
+                "--password-stdin", registry);
+        try {
+            Path input = Files.createTempFile(dir, "login-", ".in", PosixFilePermissions
+                    .asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(input, password + "\n", StandardCharsets.UTF_8);
+            return runWithInput(client, command, input);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command, e);
+        }
+    }
+
+    /**
+     * Runs {@code command} with {@code input} as standard input. {@link ClientBinary#run} always
+     * gives a client {@code /dev/null}, which suits every command but a login from stdin.
+     */
+    private ClientResult runWithInput(ClientBinary client, List<String> command, Path input)
+            throws IOException, InterruptedException {
+        Path stdout = Files.createTempFile(dir, client.name() + "-login-", ".out");
+        Path stderr = Files.createTempFile(dir, client.name() + "-login-", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectInput(input.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        environment.forEach((key, value) -> builder.environment().compute(key,
+                (name, inherited) -> value));
+        Process process = builder.start();
+
+        boolean exited = process.waitFor(ClientBinary.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        if (!exited) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        ClientResult result = new ClientResult(command, exited ? process.exitValue() : -1,
+                Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+        if (!exited) {
+            throw new AssertionError(client + " did not finish within "
+                    + ClientBinary.TIMEOUT.toMinutes() + " min and was killed; "
+                    + result.describe());
+        }
         return result;
     }
 

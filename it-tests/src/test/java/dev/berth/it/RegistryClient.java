@@ -20,7 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -30,6 +35,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * the test rather than the build. Requests made one after another share one keep-alive
  * connection. Paths are resolved against the server's base URI, so {@code Location} headers
  * can be passed back as they were received.
+ *
+ * <p>A client may carry default headers, sent on every request unless the request names the
+ * same header itself: {@link #withBasicAuth} makes one that logs in on every request, as curl
+ * does.
  */
 final class RegistryClient {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -38,6 +47,7 @@ final class RegistryClient {
     private final URI base;
     private final Duration timeout;
     private final HttpClient http;
+    private final List<String> defaultHeaders;
 
     RegistryClient(URI base) {
         this(base, REQUEST_TIMEOUT);
@@ -45,13 +55,45 @@ final class RegistryClient {
 
     /** A client whose requests each fail after {@code timeout} without a complete response. */
     RegistryClient(URI base, Duration timeout) {
-        this.base = base;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
+        this(base, timeout, HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .build(), List.of());
+    }
+
+    private RegistryClient(URI base, Duration timeout, HttpClient http,
+            List<String> defaultHeaders) {
+        this.base = base;
+        this.timeout = timeout;
+        this.http = http;
+        this.defaultHeaders = List.copyOf(defaultHeaders);
+    }
+
+    /**
+     * A client of the same server, on the same connections, that sends {@code headers} (names
+     * and values, alternating) on every request instead of this client's default headers; with
+     * none, a client without credentials.
+     */
+    RegistryClient withDefaultHeaders(String... headers) {
+        checkPairs(headers);
+        return new RegistryClient(base, timeout, http, List.of(headers));
+    }
+
+    /** A client sending {@code Authorization: Basic} for {@code user} on every request. */
+    RegistryClient withBasicAuth(String user, String password) {
+        return withDefaultHeaders("Authorization", basic(user, password));
+    }
+
+    /** A client sending {@code Authorization: Bearer <token>} on every request. */
+    RegistryClient withBearer(String token) {
+        return withDefaultHeaders("Authorization", "Bearer " + token);
+    }
+
+    /** The value of a Basic {@code Authorization} header: {@code user:password} in UTF-8. */
+    static String basic(String user, String password) {
+        byte[] credentials = (user + ":" + password).getBytes(StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(credentials);
     }
 
     /** {@code location} (absolute or a path) resolved against the server's base URI. */
@@ -96,15 +138,19 @@ final class RegistryClient {
      * @param headers header names and values, alternating
      */
     HttpResponse<byte[]> send(String method, String path, BodyPublisher body, String... headers) {
-        if (headers.length % 2 != 0) {
-            throw new IllegalArgumentException("headers: " + headers.length
-                    + " strings (expected: name, value pairs)");
-        }
+        checkPairs(headers);
         HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path))
                 .timeout(timeout)
                 .method(method, body);
+        Set<String> named = new HashSet<>();
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
+            named.add(headers[i].toLowerCase(Locale.ROOT));
+        }
+        for (int i = 0; i < defaultHeaders.size(); i += 2) {
+            if (!named.contains(defaultHeaders.get(i).toLowerCase(Locale.ROOT))) {
+                request.header(defaultHeaders.get(i), defaultHeaders.get(i + 1));
+            }
         }
         try {
             return http.send(request.build(), BodyHandlers.ofByteArray());
@@ -202,5 +248,12 @@ final class RegistryClient {
         byte[] bytes = new byte[size];
         ThreadLocalRandom.current().nextBytes(bytes);
         return bytes;
+    }
+
+    private static void checkPairs(String... headers) {
+        if (headers.length % 2 != 0) {
+            throw new IllegalArgumentException("headers: " + headers.length
+                    + " strings (expected: name, value pairs)");
+        }
     }
 }
