@@ -22,6 +22,11 @@ public enum ErrorCode {
     TOOMANYREQUESTS(429, "too many requests"),
     /** Not a spec code: the answer to a range that cannot be satisfied (416). */
     RANGE_INVALID(416, "requested range not satisfiable"),
+    /**
+     * Not a spec code: the disk holding blobs is full or failing (507). The upload keeps the bytes
+     * written before the failure.
+     */
+    INSUFFICIENT_STORAGE(507, "insufficient storage"),
     /** Not a spec code, but the one Distribution answers a bad {@code n} of a listing with. */
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
     /** Not a spec code: an unexpected failure inside Berth (500). */

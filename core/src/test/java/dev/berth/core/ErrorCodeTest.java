@@ -26,6 +26,7 @@ class ErrorCodeTest {
         "UNSUPPORTED, 405",
         "TOOMANYREQUESTS, 429",
         "RANGE_INVALID, 416",
+        "INSUFFICIENT_STORAGE, 507",
         "PAGINATION_NUMBER_INVALID, 400",
         "UNKNOWN, 500"
     })

@@ -36,6 +36,10 @@ import dev.berth.core.ErrorCode;
  * <p>The SHA-256 state of each upload is kept in memory while its bytes arrive, so finishing an
  * upload does not read the file again. After a restart, or for a {@code sha512} digest, the file
  * is hashed once more from disk.
+ *
+ * <p>A write that fails (a full disk, an I/O error) fails the append with
+ * {@code INSUFFICIENT_STORAGE}; the upload keeps the bytes written before, so the client may
+ * resume from the size it is told once space is freed.
  */
 final class FileBlobStore implements BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileBlobStore.class);
@@ -46,12 +50,19 @@ final class FileBlobStore implements BlobStore {
     private final Path blobs;
     private final Path uploads;
     private final Scheduler io;
+    private final WriteStep writeStep;
     private final ConcurrentMap<String, UploadState> states = new ConcurrentHashMap<>();
 
     FileBlobStore(Path root, Scheduler io) {
+        this(root, io, FileBlobStore::writeFully);
+    }
+
+    /** A store whose appends write through {@code writeStep}, so tests can make the disk fail. */
+    FileBlobStore(Path root, Scheduler io, WriteStep writeStep) {
         this.blobs = root.resolve("blobs");
         this.uploads = root.resolve("uploads");
         this.io = io;
+        this.writeStep = writeStep;
         try {
             Files.createDirectories(blobs);
             Files.createDirectories(uploads);
@@ -127,7 +138,7 @@ final class FileBlobStore implements BlobStore {
             if (state.digester != null && state.digester.bytes() != size) {
                 state.digester = null;
             }
-            return new UploadWriter(channel, state);
+            return new UploadWriter(uploadId, channel, state, writeStep);
         } catch (NoSuchFileException e) {
             state.unlock();
             throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId);
@@ -223,6 +234,42 @@ final class FileBlobStore implements BlobStore {
         return Mono.fromCallable(() -> Files.isRegularFile(path) ? path : null).subscribeOn(io);
     }
 
+    /** Whether an append or a commit of the upload is running in this process right now. */
+    boolean isReceiving(String uploadId) {
+        UploadState state = states.get(uploadId);
+        return state != null && state.busy.get();
+    }
+
+    /**
+     * Deletes a blob's file, blocking; only garbage collection and recovery call this, on the I/O
+     * scheduler, under the protocol described in {@link GarbageCollector}.
+     *
+     * @return whether there was a file to delete
+     */
+    boolean deleteBlobFile(Digest digest) throws IOException {
+        return Files.deleteIfExists(blobPath(digest));
+    }
+
+    /** The I/O scheduler file work runs on. */
+    Scheduler scheduler() {
+        return io;
+    }
+
+    /** The directory of finished blobs: {@code <algorithm>/<first two hex>/<hex>} below it. */
+    Path blobsRoot() {
+        return blobs;
+    }
+
+    /** The directory of upload files, one per upload, named by its id. */
+    Path uploadsRoot() {
+        return uploads;
+    }
+
+    /** Forgets the in-memory state of an upload whose file is gone. */
+    void forget(String uploadId) {
+        states.remove(uploadId);
+    }
+
     Path blobPath(Digest digest) {
         return blobs.resolve(digest.algorithm()).resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
     }
@@ -262,6 +309,19 @@ final class FileBlobStore implements BlobStore {
         }
     }
 
+    private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    /** How an append puts one buffer into the upload's file. */
+    @FunctionalInterface
+    interface WriteStep {
+        /** Writes every remaining byte of {@code buffer} at the channel's position. */
+        void write(FileChannel channel, ByteBuffer buffer) throws IOException;
+    }
+
     /** What Berth remembers of an upload between requests: its running hash, and who writes. */
     private static final class UploadState {
         private final AtomicBoolean busy = new AtomicBoolean();
@@ -278,13 +338,17 @@ final class FileBlobStore implements BlobStore {
 
     /** One append: the open file, written and hashed buffer by buffer on the I/O scheduler. */
     private static final class UploadWriter {
+        private final String uploadId;
         private final FileChannel channel;
         private final UploadState state;
+        private final WriteStep writeStep;
         private boolean closed;
 
-        UploadWriter(FileChannel channel, UploadState state) {
+        UploadWriter(String uploadId, FileChannel channel, UploadState state, WriteStep writeStep) {
+            this.uploadId = uploadId;
             this.channel = channel;
             this.state = state;
+            this.writeStep = writeStep;
         }
 
         void write(ByteBuf buf) {
@@ -293,16 +357,23 @@ final class FileBlobStore implements BlobStore {
                     if (state.digester != null) {
                         state.digester.update(nio.duplicate());
                     }
-                    while (nio.hasRemaining()) {
-                        channel.write(nio);
-                    }
+                    writeStep.write(channel, nio);
                 }
             } catch (IOException e) {
+                // Part of the buffer may be on disk: the hash no longer matches the file, so
+                // commit hashes the file again.
                 state.digester = null;
-                throw new UncheckedIOException(e);
+                throw diskFailed(e);
             } finally {
                 buf.release();
             }
+        }
+
+        /** A failed write is the operator's problem, not the client's: logged once, at ERROR. */
+        private RuntimeException diskFailed(IOException e) {
+            LOG.error("upload write failed upload={} error={}", uploadId, e.toString());
+            return ErrorCode.INSUFFICIENT_STORAGE.exception("the registry could not write the upload;"
+                    + " it keeps the bytes received before, resume from its Range once space is freed");
         }
 
         long finish() throws IOException {

@@ -24,7 +24,9 @@ public interface MetadataStore {
 
     /**
      * Records a blob and links it to {@code repository}, creating the repository if needed. Linking
-     * a blob that is already linked succeeds and changes nothing.
+     * a blob that is already linked succeeds and only renews the link's time, which restarts its
+     * grace period in garbage collection. Fails with {@code BLOB_UPLOAD_INVALID}, a retryable error,
+     * when garbage collection is removing the blob's bytes (see {@link GarbageCollector}).
      */
     Mono<Void> linkBlob(RepositoryName repository, Digest digest, long size);
 

@@ -23,6 +23,7 @@ import dev.berth.core.Descriptor;
 import dev.berth.core.Digest;
 import dev.berth.core.ErrorCode;
 import dev.berth.core.Manifest;
+import dev.berth.core.RegistryException;
 import dev.berth.core.RepositoryName;
 import dev.berth.storage.sqlite.ConnectionPool;
 
@@ -31,6 +32,9 @@ import dev.berth.storage.sqlite.ConnectionPool;
  * one behind the other (SQLite allows one writer at a time anyway, and queueing here is cheaper
  * than retrying on {@code SQLITE_BUSY}); reads use a small pool of their own, which WAL mode lets
  * run beside the writer.
+ *
+ * <p>Linking a blob takes part in the deletion protocol of {@link GarbageCollector}: it refuses a
+ * blob whose bytes are being removed, and creates a blob's row only over a file that is there.
  */
 final class SqliteMetadataStore implements MetadataStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,11 +45,20 @@ final class SqliteMetadataStore implements MetadataStore {
     private final ConnectionPool writer;
     private final ConnectionPool readers;
     private final Clock clock;
+    private final Function<Digest, Mono<Boolean>> blobFilePresent;
 
-    SqliteMetadataStore(ConnectionPool writer, ConnectionPool readers, Clock clock) {
+    /**
+     * A store over two pools of one database.
+     *
+     * @param blobFilePresent whether a blob's file is on disk; asked inside the write transaction
+     *        that would create the blob's row
+     */
+    SqliteMetadataStore(ConnectionPool writer, ConnectionPool readers, Clock clock,
+            Function<Digest, Mono<Boolean>> blobFilePresent) {
         this.writer = writer;
         this.readers = readers;
         this.clock = clock;
+        this.blobFilePresent = blobFilePresent;
     }
 
     /** Applies pending migrations on the writer connection. */
@@ -68,15 +81,54 @@ final class SqliteMetadataStore implements MetadataStore {
                 row -> row.get(0, Long.class), digest.toString()));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Fails with {@code BLOB_UPLOAD_INVALID}, asking the client to upload again, when garbage
+     * collection is removing the blob's bytes, or removed them after the upload was finished.
+     */
     @Override
     public Mono<Void> linkBlob(RepositoryName repository, Digest digest, long size) {
         long now = clock.millis();
-        return write(connection -> ensureRepository(connection, repository)
-                .flatMap(id -> Sql.update(connection, "INSERT INTO blobs (digest, size, created_at)"
-                        + " VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING", digest.toString(), size, now)
-                        .then(Sql.update(connection, "INSERT INTO repository_blobs (repository_id, digest,"
-                                + " linked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", id, digest.toString(), now))))
+        return write(connection -> refuseIfBeingDeleted(connection, digest)
+                .then(ensureBlob(connection, digest, size, now))
+                .then(ensureRepository(connection, repository))
+                .flatMap(id -> Sql.update(connection, "INSERT INTO repository_blobs (repository_id, digest,"
+                        + " linked_at) VALUES (?, ?, ?) ON CONFLICT (repository_id, digest)"
+                        + " DO UPDATE SET linked_at = excluded.linked_at", id, digest.toString(), now)))
                 .then();
+    }
+
+    private static Mono<Void> refuseIfBeingDeleted(Connection connection, Digest digest) {
+        return Sql.query(connection, "SELECT COUNT(*) FROM blob_deletions WHERE digest = ?",
+                        row -> row.get(0, Long.class), digest.toString())
+                .single()
+                .flatMap(count -> count == 0 ? Mono.empty() : Mono.error(uploadAgain(digest,
+                        "is being removed by garbage collection")));
+    }
+
+    /**
+     * Creates the blob's row unless it exists. A new row needs the file: an upload that found the
+     * file already stored may have dropped its own bytes just before a garbage collection deleted
+     * that file, and this check, made while holding the write lock, catches it.
+     */
+    private Mono<Void> ensureBlob(Connection connection, Digest digest, long size, long now) {
+        return Sql.query(connection, "SELECT COUNT(*) FROM blobs WHERE digest = ?",
+                        row -> row.get(0, Long.class), digest.toString())
+                .single()
+                .flatMap(count -> count > 0 ? Mono.empty() : insertOverFile(connection, digest, size, now));
+    }
+
+    private Mono<Void> insertOverFile(Connection connection, Digest digest, long size, long now) {
+        return blobFilePresent.apply(digest)
+                .flatMap(present -> present
+                        ? Sql.update(connection, "INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?)",
+                                digest.toString(), size, now).then()
+                        : Mono.error(uploadAgain(digest, "has no bytes on disk (garbage collection removed them)")));
+    }
+
+    private static RegistryException uploadAgain(Digest digest, String what) {
+        return ErrorCode.BLOB_UPLOAD_INVALID.exception("blob " + digest + " " + what + "; retry the upload");
     }
 
     @Override

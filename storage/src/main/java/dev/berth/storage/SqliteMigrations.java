@@ -23,7 +23,8 @@ final class SqliteMigrations {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteMigrations.class);
 
     /** Every migration, in order. A new file is added here and never edited once released. */
-    static final List<String> FILES = List.of("V1__registry.sql", "V2__access_tokens.sql");
+    static final List<String> FILES = List.of("V1__registry.sql", "V2__access_tokens.sql",
+            "V3__blob_deletions.sql");
 
     private SqliteMigrations() {
     }

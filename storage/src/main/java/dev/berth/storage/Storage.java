@@ -19,7 +19,7 @@ import dev.berth.storage.sqlite.SqliteConnectionFactory;
 
 /**
  * Everything the server stores, opened over one data directory: the metadata store (SQLite,
- * migrated on open, behind the manifest cache) and the blob store.
+ * migrated on open, behind the manifest cache), the blob store and the garbage collector.
  */
 public final class Storage {
     private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
@@ -29,43 +29,51 @@ public final class Storage {
     private final MetadataStore metadata;
     private final BlobStore blobs;
     private final AccessTokenStore accessTokens;
-    private final Scheduler sqlite;
-    private final Scheduler files;
+    private final GarbageCollector garbageCollector;
+    private final Resources resources;
 
-    private Storage(MetadataStore metadata, BlobStore blobs, AccessTokenStore accessTokens, Scheduler sqlite,
-            Scheduler files) {
+    private Storage(MetadataStore metadata, BlobStore blobs, AccessTokenStore accessTokens,
+            GarbageCollector garbageCollector, Resources resources) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.accessTokens = accessTokens;
-        this.sqlite = sqlite;
-        this.files = files;
+        this.garbageCollector = garbageCollector;
+        this.resources = resources;
     }
 
     /**
      * Opens the storage under {@code dataDirectory}, creating it and migrating the database as
-     * needed.
+     * needed. The first process to open a data directory takes its lock and runs start-up
+     * recovery (see {@link StartupRecovery}) before this completes; a process opening it while
+     * another holds the lock, such as {@code berth token} beside a running server, skips recovery.
      *
      * @param settings cache sizes and scheduler bounds
      */
     public static Mono<Storage> open(Path dataDirectory, Settings settings, Clock clock) {
         return Mono.defer(() -> {
             createDirectories(dataDirectory);
+            DataDirectoryLock lock = lock(dataDirectory);
             Scheduler sqlite = Schedulers.newBoundedElastic(READERS + 2, 100_000, "berth-sqlite");
             Scheduler files = Schedulers.newBoundedElastic(settings.fileThreads(), 100_000, "berth-files");
+            Resources resources = new Resources(sqlite, files, lock);
             ConnectionFactory factory = SqliteConnectionFactory.create(dataDirectory.resolve("berth.db"), sqlite);
             ConnectionPool writer = new ConnectionPool(factory, 1, ACQUIRE_TIMEOUT);
             ConnectionPool readers = new ConnectionPool(factory, READERS, ACQUIRE_TIMEOUT);
-            SqliteMetadataStore database = new SqliteMetadataStore(writer, readers, clock);
+            FileBlobStore blobs = new FileBlobStore(dataDirectory, files);
+            SqliteMetadataStore database = new SqliteMetadataStore(writer, readers, clock,
+                    digest -> blobs.find(digest).hasElement());
             AccessTokenStore accessTokens = new SqliteAccessTokenStore(writer, readers);
-            MetadataStore metadata = new CachingMetadataStore(database,
-                    new CaffeineManifestCache(settings.manifestCacheBytes(), settings.tagCacheEntries()));
-            BlobStore blobs = new FileBlobStore(dataDirectory, files);
+            ManifestCache cache = new CaffeineManifestCache(settings.manifestCacheBytes(), settings.tagCacheEntries());
+            MetadataStore metadata = new CachingMetadataStore(database, cache);
+            GarbageCollector collector = new SqliteGarbageCollector(writer, readers, blobs, cache, clock);
             return database.migrate()
                     .doOnNext(version -> LOG.info("storage opened data={} schema={}", dataDirectory, version))
-                    .thenReturn(new Storage(metadata, blobs, accessTokens, sqlite, files))
+                    .then(lock == null ? skipRecovery(dataDirectory)
+                            : new StartupRecovery(writer, readers, blobs).run().then())
+                    .thenReturn(new Storage(metadata, blobs, accessTokens, collector, resources))
                     .onErrorResume(error -> database.close()
                             .onErrorResume(ignored -> Mono.empty())
-                            .then(Mono.fromRunnable(() -> dispose(sqlite, files)))
+                            .then(Mono.fromRunnable(resources::dispose))
                             .then(Mono.error(error)));
         });
     }
@@ -82,14 +90,33 @@ public final class Storage {
         return accessTokens;
     }
 
-    /** Closes the database connections and stops the storage schedulers. */
-    public Mono<Void> close() {
-        return metadata.close().doFinally(signal -> dispose(sqlite, files));
+    /** Garbage collection and upload expiry over this storage. */
+    /**
+     * Whether this process holds the data directory's lock: true for the first process to open
+     * it (the server), false for a command opened beside a running server.
+     */
+    public boolean ownsDataDirectory() {
+        return resources.lock() != null;
     }
 
-    private static void dispose(Scheduler sqlite, Scheduler files) {
-        sqlite.dispose();
-        files.dispose();
+    public GarbageCollector garbageCollector() {
+        return garbageCollector;
+    }
+
+    /**
+     * Closes the database connections, releases the data directory's lock and stops the storage
+     * schedulers. The lock is released before the outcome reaches the caller, so a storage opened
+     * next over the same directory takes it.
+     */
+    public Mono<Void> close() {
+        return metadata.close()
+                .doOnTerminate(resources::releaseLock)
+                .doFinally(signal -> resources.dispose());
+    }
+
+    private static Mono<Void> skipRecovery(Path dataDirectory) {
+        return Mono.fromRunnable(() -> LOG.info("start-up recovery skipped, another process has the data"
+                + " directory open data={}", dataDirectory));
     }
 
     private static void createDirectories(Path dataDirectory) {
@@ -97,6 +124,29 @@ public final class Storage {
             Files.createDirectories(dataDirectory);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dataDirectory, e);
+        }
+    }
+
+    private static DataDirectoryLock lock(Path dataDirectory) {
+        try {
+            return DataDirectoryLock.tryAcquire(dataDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the lock file in " + dataDirectory, e);
+        }
+    }
+
+    /** What closing the storage releases, besides the connections. */
+    private record Resources(Scheduler sqlite, Scheduler files, DataDirectoryLock lock) {
+        void releaseLock() {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+
+        void dispose() {
+            releaseLock();
+            sqlite.dispose();
+            files.dispose();
         }
     }
 

@@ -1,12 +1,13 @@
 /**
  * Where the registry keeps things: metadata behind {@link dev.berth.storage.MetadataStore} (SQLite
  * through R2DBC by default), blob bytes behind {@link dev.berth.storage.BlobStore} (files on local
- * disk), and the manifest cache in front of the metadata. {@link dev.berth.storage.Storage} opens
- * all of them over one data directory:
+ * disk), the manifest cache in front of the metadata, and the garbage collector that keeps the two in
+ * step. {@link dev.berth.storage.Storage} opens all of them over one data directory:
  *
  * <pre>
  * data/
  *   berth.db, berth.db-wal, berth.db-shm   metadata (SQLite in WAL mode)
+ *   berth.lock                             held by the process that ran start-up recovery
  *   blobs/sha256/ab/abcdef...              one file per blob, named by its digest
  *   uploads/&lt;uuid&gt;                         upload sessions, appended chunk by chunk
  * </pre>

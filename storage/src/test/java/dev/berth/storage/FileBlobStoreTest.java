@@ -2,12 +2,15 @@ package dev.berth.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -167,6 +170,38 @@ class FileBlobStoreTest {
                 .expectNext(6L)
                 .verifyComplete();
         store.commit("u6", Digest.sha256("abcdef")).as(StepVerifier::create).expectNext(6L).verifyComplete();
+    }
+
+    @Test
+    void append_diskFullMidway_failsInsufficientStorageAndKeepsBytesWritten() {
+        AtomicInteger writes = new AtomicInteger();
+        FileBlobStore full = new FileBlobStore(root, io, (channel, buffer) -> {
+            if (writes.incrementAndGet() == 2) {
+                ByteBuffer part = buffer.slice();
+                part.limit(2);
+                channel.write(part);
+                throw new IOException("No space left on device");
+            }
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        });
+        full.createUpload("u8").block(TIMEOUT);
+        Flux<ByteBuf> body = Flux.just(Unpooled.wrappedBuffer(bytes("abc")), Unpooled.wrappedBuffer(bytes("defg")));
+
+        full.append("u8", 0, body).as(StepVerifier::create)
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(RegistryException.class);
+                    assertThat(((RegistryException) error).code()).isEqualTo(ErrorCode.INSUFFICIENT_STORAGE);
+                    assertThat(((RegistryException) error).status()).isEqualTo(507);
+                })
+                .verify(TIMEOUT);
+
+        assertThat(full.uploadSize("u8").block(TIMEOUT)).isEqualTo(5L);
+        full.append("u8", 5, Flux.just(Unpooled.wrappedBuffer(bytes("fghij")))).as(StepVerifier::create)
+                .expectNext(10L)
+                .verifyComplete();
+        full.commit("u8", Digest.sha256("abcdefghij")).as(StepVerifier::create).expectNext(10L).verifyComplete();
     }
 
     @Test

@@ -52,7 +52,7 @@ class MetadataStoreIT {
 
     @Test
     void linkBlob_twice_linkedOnceWithSize() {
-        Digest digest = Digest.sha256("layer");
+        Digest digest = stored("layer");
 
         store.linkBlob(REPO, digest, 5).then(store.linkBlob(REPO, digest, 5)).as(StepVerifier::create)
                 .verifyComplete();
@@ -64,7 +64,7 @@ class MetadataStoreIT {
 
     @Test
     void unlinkBlob_linked_removesOnlyThatLink() {
-        Digest digest = Digest.sha256("shared");
+        Digest digest = stored("shared");
         RepositoryName other = RepositoryName.of("other/app");
         store.linkBlob(REPO, digest, 6).then(store.linkBlob(other, digest, 6)).block(TIMEOUT);
 
@@ -167,7 +167,7 @@ class MetadataStoreIT {
     @Test
     void listRepositories_afterLast_lexicalPage() {
         for (String name : List.of("zeta", "alpha/one", "alpha")) {
-            store.linkBlob(RepositoryName.of(name), Digest.sha256(name), 1).block(TIMEOUT);
+            store.linkBlob(RepositoryName.of(name), stored(name), 1).block(TIMEOUT);
         }
 
         store.listRepositories("alpha", 5).collectList().as(StepVerifier::create)
@@ -226,10 +226,15 @@ class MetadataStoreIT {
 
     private ManifestRecord prepareImage(String config) {
         byte[] bytes = image(config);
-        Digest configDigest = Digest.sha256(config);
+        Digest configDigest = stored(config);
         Mono.when(store.linkBlob(REPO, configDigest, config.length()),
-                store.linkBlob(REPO, Digest.sha256("layer"), 5)).block(TIMEOUT);
+                store.linkBlob(REPO, stored("layer"), 5)).block(TIMEOUT);
         return new ManifestRecord(Digest.sha256(bytes), MediaType.OCI_MANIFEST, bytes);
+    }
+
+    /** Puts a blob file in place, as a finished upload would, so the blob may be linked. */
+    private Digest stored(String content) {
+        return TestBlobs.write(data, content.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Manifest parse(ManifestRecord record) {

@@ -112,6 +112,19 @@ public final class ConnectionPool {
                 this::rollbackThenRelease);
     }
 
+    /**
+     * Runs {@code work} in a transaction that is always rolled back, however the work ends: a dry
+     * run sees its own writes as it goes, and none of them stay.
+     */
+    public <T> Flux<T> inRolledBackTransaction(Function<Connection, ? extends Publisher<T>> work) {
+        return Flux.usingWhen(acquire(),
+                connection -> Mono.from(connection.beginTransaction())
+                        .thenMany(Flux.defer(() -> work.apply(connection))),
+                this::rollbackThenRelease,
+                (connection, error) -> rollbackThenRelease(connection),
+                this::rollbackThenRelease);
+    }
+
     private static <T> Flux<T> transaction(Connection connection,
             Function<Connection, ? extends Publisher<T>> work) {
         Mono<T> commit = Mono.defer(() -> Mono.from(connection.commitTransaction()))

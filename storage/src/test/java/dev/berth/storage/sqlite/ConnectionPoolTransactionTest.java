@@ -57,6 +57,22 @@ class ConnectionPoolTransactionTest {
     }
 
     @Test
+    void inRolledBackTransaction_workCompletes_seesItsWritesThenKeepsNone() {
+        writer.inRolledBackTransaction(connection -> update(connection, INSERT)
+                        .then(count(connection, "item")))
+                .as(StepVerifier::create)
+                .expectNext(1L)
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        writer.withConnection(connection -> count(connection, "item"))
+                .as(StepVerifier::create)
+                .expectNext(0L)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void inTransaction_workFails_rollsBack() {
         writer.inTransaction(connection -> update(connection, "INSERT INTO item VALUES (1)")
                         .then(Mono.error(new IllegalStateException("boom"))))
