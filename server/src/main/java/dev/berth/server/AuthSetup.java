@@ -57,10 +57,13 @@ final class AuthSetup {
                 auth.realm(), config.tls(), blocking, clock, auth.admins() == null ? List.of() : auth.admins());
     }
 
-    /** A scheduler for bcrypt checks: CPU-bound, so no more threads than cores. */
-    static Scheduler passwordScheduler() {
+    /**
+     * The scheduler for work beside requests: bcrypt checks (CPU-bound, so no more threads than
+     * cores), certificate file checks and the maintenance schedules.
+     */
+    static Scheduler backgroundScheduler() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return Schedulers.newBoundedElastic(Math.max(2, cores), 10_000, "berth-auth");
+        return Schedulers.newBoundedElastic(Math.max(2, cores), 10_000, "berth-background");
     }
 
     private static UserDirectory users(ServerConfig config) {

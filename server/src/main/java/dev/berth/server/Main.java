@@ -20,6 +20,7 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: berth serve [--config FILE] [--host HOST] [--port PORT] [--data DIR] [--htpasswd FILE]",
             "                   [--tls-cert FILE --tls-key FILE]",
+            "       berth gc [--dry-run] [--config FILE] [--data DIR]   (with no server running on DIR)",
             "       berth passwd                  (reads a password on standard input, prints its bcrypt hash)",
             "       berth token create --name NAME --repository PATTERN --actions pull,push [--expires 90d]",
             "       berth token list | berth token revoke ID      (each takes --data DIR)");
@@ -33,6 +34,10 @@ public final class Main {
         switch (command) {
             case "serve" -> serve(rest);
             case "passwd" -> System.exit(PasswdCommand.run(System.in, System.out, System.err));
+            case "gc" -> {
+                System.setProperty(LOG_TARGET, "System.err");
+                System.exit(GcCommand.run(rest, System.getenv(), System.out, System.err, Clock.systemUTC()));
+            }
             case "token" -> {
                 // The token is the command's output: logs go to standard error, so that
                 // TOKEN=$(berth token create ...) captures the token alone.

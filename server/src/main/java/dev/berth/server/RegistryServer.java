@@ -50,13 +50,19 @@ public final class RegistryServer {
     private static Mono<RegistryServer> bind(ServerConfig config, Clock clock, Storage storage) {
         Disposable.Composite resources = Disposables.composite();
         return Mono.defer(() -> {
-            Scheduler background = AuthSetup.passwordScheduler();
+            Scheduler background = AuthSetup.backgroundScheduler();
             resources.add(background);
             Observability observability = new Observability();
             resources.add(observability::close);
             AtomicBoolean ready = new AtomicBoolean();
+            if (!storage.ownsDataDirectory()) {
+                throw new IllegalStateException("another Berth server is using " + config.data()
+                        + " (its lock file berth.lock is held)");
+            }
             Authenticator authenticator = AuthSetup.create(config, storage, background, clock);
-            HttpServer http = http(config, router(storage, clock, authenticator, observability, ready));
+            Maintenance maintenance = new Maintenance(storage.garbageCollector(), config, observability);
+            resources.add(maintenance.schedule(background));
+            HttpServer http = http(config, router(storage, clock, authenticator, observability, maintenance, ready));
             return secure(config, http, background, resources)
                     .flatMap(HttpServer::bind)
                     .map(server -> {
@@ -69,7 +75,7 @@ public final class RegistryServer {
     }
 
     private static Router router(Storage storage, Clock clock, Authenticator authenticator,
-            Observability observability, AtomicBoolean ready) {
+            Observability observability, Maintenance maintenance, AtomicBoolean ready) {
         return new Router(
                 new ManifestHandler(storage.metadata()),
                 new BlobHandler(storage.metadata(), storage.blobs()),
@@ -77,7 +83,7 @@ public final class RegistryServer {
                 new TagHandler(storage.metadata()),
                 new CatalogHandler(storage.metadata()),
                 new ReferrerHandler(storage.metadata()),
-                authenticator, observability, ready::get);
+                authenticator, observability, maintenance, ready::get);
     }
 
     private static HttpServer http(ServerConfig config, Router router) {

@@ -47,11 +47,12 @@ final class Router {
     private final TokenHandler token;
     private final Authenticator authenticator;
     private final Observability observability;
+    private final Maintenance maintenance;
     private final BooleanSupplier ready;
 
     Router(ManifestHandler manifests, BlobHandler blobs, UploadHandler uploads, TagHandler tags,
             CatalogHandler catalog, ReferrerHandler referrers, Authenticator authenticator,
-            Observability observability, BooleanSupplier ready) {
+            Observability observability, Maintenance maintenance, BooleanSupplier ready) {
         this.manifests = manifests;
         this.blobs = blobs;
         this.uploads = uploads;
@@ -61,6 +62,7 @@ final class Router {
         this.authenticator = authenticator;
         this.token = new TokenHandler(authenticator);
         this.observability = observability;
+        this.maintenance = maintenance;
         this.ready = ready;
     }
 
@@ -91,6 +93,11 @@ final class Router {
         HttpMethod method = request.method();
         if (path.equals("/token")) {
             return token.handle(request, response);
+        }
+        if (path.equals("/admin/gc")) {
+            requireMethod(method, path, HttpMethod.POST);
+            return authenticator.authorizeAdmin(request, response)
+                    .then(Mono.defer(() -> maintenance.handle(request, response)));
         }
         if (path.equals("/metrics")) {
             requireMethod(method, path, HttpMethod.GET);

@@ -69,13 +69,21 @@ final class UploadHandler {
     /**
      * Links a blob that is already stored. With {@code from}, the blob must be in that repository;
      * without it, anywhere in the registry will do. Emits false when there is nothing to mount,
-     * so the caller falls back to an upload session.
+     * so the caller falls back to an upload session; also when garbage collection claimed the
+     * blob between the lookup and the link, which {@code linkBlob} refuses with
+     * {@code BLOB_UPLOAD_INVALID}.
      */
     private Mono<Boolean> mount(RepositoryName name, Digest digest, RepositoryName from) {
         Mono<Long> size = from != null ? metadata.findBlobSize(from, digest) : metadata.findBlobSizeAnywhere(digest);
         return size.filterWhen(ignored -> blobs.find(digest).hasElement())
-                .flatMap(found -> metadata.linkBlob(name, digest, found).thenReturn(true))
+                .flatMap(found -> metadata.linkBlob(name, digest, found)
+                        .thenReturn(true)
+                        .onErrorResume(UploadHandler::beingCollected, error -> Mono.just(false)))
                 .defaultIfEmpty(false);
+    }
+
+    private static boolean beingCollected(Throwable error) {
+        return error instanceof RegistryException failure && failure.code() == ErrorCode.BLOB_UPLOAD_INVALID;
     }
 
     private Mono<Void> open(HttpServerResponse response, RepositoryName name) {
