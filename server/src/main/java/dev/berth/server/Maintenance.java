@@ -10,6 +10,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -34,7 +35,7 @@ final class Maintenance {
     private final Duration uploadIdle;
     private final Observability observability;
     private final Object lock = new Object();
-    private Mono<GcReport> running;
+    private Sinks.Empty<Void> lastRun = finished();
 
     Maintenance(GarbageCollector collector, ServerConfig config, Observability observability) {
         this.collector = collector;
@@ -61,17 +62,21 @@ final class Maintenance {
         return schedules;
     }
 
-    /** One garbage collection run; runs asked for at the same time share one. */
+    /**
+     * One garbage collection run, after any run still going: each run waits for the end of the
+     * one asked for before it. Only that one signal is kept, so past runs are not retained.
+     */
     Mono<GcReport> collect(boolean dryRun) {
         return Mono.defer(() -> {
+            Sinks.Empty<Void> done = Sinks.empty();
+            Mono<Void> previous;
             synchronized (lock) {
-                Mono<GcReport> previous = running == null ? Mono.empty() : running.onErrorResume(e -> Mono.empty());
-                Mono<GcReport> run = previous.then(collector.run(settings, dryRun))
-                        .doOnNext(this::record)
-                        .cache();
-                running = run;
-                return run;
+                previous = lastRun.asMono();
+                lastRun = done;
             }
+            return previous.then(collector.run(settings, dryRun))
+                    .doOnNext(this::record)
+                    .doFinally(signal -> done.tryEmitEmpty());
         });
     }
 
@@ -84,6 +89,12 @@ final class Maintenance {
                     .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
             return response.sendByteArray(Mono.just(body)).then();
         });
+    }
+
+    private static Sinks.Empty<Void> finished() {
+        Sinks.Empty<Void> sink = Sinks.empty();
+        sink.tryEmitEmpty();
+        return sink;
     }
 
     private void record(GcReport report) {
