@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The other commands of the packaged {@code berth.jar}, run as an operator runs them:
- * {@code berth passwd} to hash a password for an htpasswd file or the configuration, and
- * {@code berth token ...} to manage CI access tokens on a data directory.
+ * {@code berth passwd} to hash a password for an htpasswd file or the configuration,
+ * {@code berth token ...} to manage CI access tokens on a data directory, and {@code berth gc}
+ * to collect garbage in a data directory no server is using.
  */
 final class BerthCli {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -41,6 +42,18 @@ final class BerthCli {
         List<String> command = new ArrayList<>(List.of("token"));
         command.addAll(List.of(arguments));
         command.addAll(List.of("--data", data.toAbsolutePath().toString()));
+        return run(command, "");
+    }
+
+    /**
+     * Runs {@code berth gc [flags] --config <config> --data <data>}, flags such as
+     * {@code --dry-run}, and returns what it did; its report is the JSON on stdout.
+     */
+    static Result gc(Path data, Path config, String... flags) {
+        List<String> command = new ArrayList<>(List.of("gc"));
+        command.addAll(List.of(flags));
+        command.addAll(List.of("--config", config.toAbsolutePath().toString(),
+                "--data", data.toAbsolutePath().toString()));
         return run(command, "");
     }
 

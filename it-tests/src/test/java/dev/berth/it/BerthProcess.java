@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * stdout and stderr are merged and drained by a daemon thread, so the pipe never fills up, and
  * the last {@value #KEPT_LINES} lines are kept for failure messages. {@link #close} stops the
  * process and waits for it; {@link #restart} starts a fresh process on the same data directory
- * with the same JVM and server arguments.
+ * with the same JVM and server arguments. {@link #kill} stops it the hard way, for crash tests.
  */
 final class BerthProcess implements AutoCloseable {
     /** Location of the packaged server, set by the failsafe configuration of this module. */
@@ -116,6 +116,11 @@ final class BerthProcess implements AutoCloseable {
         return data;
     }
 
+    /** The operating-system process id of the server. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Whether the server process is still running. */
     boolean isAlive() {
         return process.isAlive();
@@ -152,6 +157,29 @@ final class BerthProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Kills the server without warning, as {@code kill -9} or the OOM killer would: SIGKILL on
+     * Linux, so no shutdown hook runs and nothing the process holds is flushed or closed (what
+     * it already wrote stays in the page cache, unlike after a power cut). Waits until it is gone
+     * (at most 30 seconds) and its last output has been read. {@link #restart} then starts a new
+     * server on the same data directory.
+     *
+     * @throws AssertionError when the process is still alive 30 seconds later
+     */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError("berth (pid " + process.pid() + ") survived SIGKILL for "
+                        + STOP_TIMEOUT.toSeconds() + " s");
+            }
+            drain.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for berth to die", e);
         }
     }
 
