@@ -1,5 +1,6 @@
 package dev.berth.server;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -32,12 +34,14 @@ final class ErrorWriter {
     }
 
     static Publisher<Void> write(HttpServerRequest request, HttpServerResponse response, Throwable error) {
-        RegistryException failure = classify(request, error);
-        if (response.hasSentHeaders()) {
-            // Too late for an error body: cut the connection so the client sees a short response.
-            LOG.debug("response failed after headers uri={} error={}", request.uri(), error.toString());
+        if (response.hasSentHeaders() || isClientGone(error)) {
+            // Too late for an error body, or nobody left to read one: the connection ends and a
+            // client that is still there sees a short response. Clients hang up mid-download all
+            // the time, so this is no fault of Berth's.
+            LOG.debug("response cut short uri={} error={}", request.uri(), error.toString());
             return Mono.error(error);
         }
+        RegistryException failure = classify(request, error);
         if (failure.status() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
             // Either the handler read the oversized body to its end already, or it is too large
             // to be worth reading: answer and close either way.
@@ -69,6 +73,16 @@ final class ErrorWriter {
             return response.send();
         }
         return response.sendByteArray(Mono.just(body)).then();
+    }
+
+    /** Whether the error says the client closed or reset the connection. */
+    static boolean isClientGone(Throwable error) {
+        if (error instanceof AbortedException) {
+            return true;
+        }
+        String message = String.valueOf(error.getMessage());
+        return error instanceof IOException
+                && (message.contains("Connection reset") || message.contains("Broken pipe"));
     }
 
     private static RegistryException classify(HttpServerRequest request, Throwable error) {
