@@ -1,0 +1,66 @@
+package dev.berth.bench;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Workload 3: push of one large blob, monolithic ({@code POST}, then {@code PUT} with the whole
+ * body) and chunked ({@code PATCH}es of the chunk size, then a bodiless {@code PUT}). Every push
+ * sends new bytes, so no registry can skip one as already stored. Also reports the registry's
+ * CPU seconds per GB pushed.
+ *
+ * <p>The blobs share one buffer whose first bytes are stamped before each push, so the heap
+ * holds one blob however many are pushed; pushes run one at a time.
+ */
+final class BlobPush implements Workload {
+    static final String TITLE = "3. blob push";
+    static final String REPOSITORY = "bench/push";
+
+    private final BenchSettings settings;
+    private final byte[] buffer;
+    private final Map<Long, String> digests = new HashMap<>();
+
+    BlobPush(BenchSettings settings) {
+        this.settings = settings;
+        this.buffer = Blob.randomBytes(settings.blobSize(), 3);
+    }
+
+    @Override
+    public String title() {
+        return TITLE;
+    }
+
+    @Override
+    public void run(Target target, int repeat, Recorder recorder) {
+        long size = settings.blobSize();
+        String label = BlobPull.size(size);
+        double cpuBefore = target.cpuSeconds();
+
+        Blob monolithic = stamped(repeat * 2L);
+        long start = System.nanoTime();
+        target.http().pushBlob(REPOSITORY, monolithic);
+        double monolithicSeconds = (System.nanoTime() - start) / 1e9;
+
+        Blob chunked = stamped(repeat * 2L + 1);
+        start = System.nanoTime();
+        target.http().pushChunked(REPOSITORY, chunked, settings.chunkSize());
+        double chunkedSeconds = (System.nanoTime() - start) / 1e9;
+        double cpu = target.cpuSeconds() - cpuBefore;
+
+        recorder.add(Metric.higher(TITLE, label + " monolithic (POST, PUT): throughput", "MB/s"),
+                size / monolithicSeconds / 1e6);
+        recorder.add(Metric.higher(TITLE, label + " chunked (" + BlobPull.size(
+                settings.chunkSize()) + " PATCHes): throughput", "MB/s"),
+                size / chunkedSeconds / 1e6);
+        recorder.add(Metric.lower(TITLE, "server CPU per GB pushed", "s"), cpu / (2 * size / 1e9));
+    }
+
+    /** The buffer stamped with {@code stamp}; valid until the next call. */
+    private Blob stamped(long stamp) {
+        ByteBuffer.wrap(buffer).putLong(0, stamp);
+        // Both registries push the same blobs; hash each once.
+        String digest = digests.computeIfAbsent(stamp, key -> Blob.digest(buffer));
+        return new Blob(buffer, digest);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.berth.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Workload 4: many small images (a config, two small layers, a manifest) pushed by concurrent
+ * workers the way clients push: {@code HEAD} each blob, push the missing ones with
+ * {@code POST} and {@code PUT}, then {@code PUT} the manifest. New images in every repeat,
+ * spread over a few repositories.
+ */
+final class SmallImages implements Workload {
+    static final String TITLE = "4. small images";
+    static final int LAYER_SIZE = 4096;
+
+    private static final int REPOSITORIES = 8;
+    private static final Duration LIMIT = Duration.ofMinutes(5);
+
+    private final BenchSettings settings;
+    private final Map<Integer, List<Image>> imagesByRepeat = new HashMap<>();
+
+    SmallImages(BenchSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String title() {
+        return TITLE;
+    }
+
+    @Override
+    public void run(Target target, int repeat, Recorder recorder) {
+        // Both registries push the same images; they are made before the clock starts.
+        List<Image> images = imagesByRepeat.computeIfAbsent(repeat, this::images);
+
+        Parallel.Outcome outcome = Parallel.run(settings.workers(), images.size(), LIMIT,
+                number -> target.http().pushImage("bench/small-" + number % REPOSITORIES,
+                        "r" + repeat + "-" + number, images.get(number)))
+                .logFailures(TITLE + " on " + target.kind().label());
+
+        String load = String.format(Locale.ROOT, "%,d images, %d workers", images.size(),
+                settings.workers());
+        recorder.add(Metric.higher(TITLE, load + ": images/s", "images/s"),
+                outcome.succeeded() / outcome.seconds());
+        recorder.add(Metric.errors(TITLE, load + ": errors"), outcome.failed());
+    }
+
+    private List<Image> images(int repeat) {
+        List<Image> images = new ArrayList<>();
+        for (int i = 0; i < settings.smallImages(); i++) {
+            images.add(Image.small(1_000_000L * (repeat + 1) + i, 2, LAYER_SIZE));
+        }
+        return images;
+    }
+}
