@@ -39,11 +39,13 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class SqliteConnectionFactory implements ConnectionFactory {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteConnectionFactory.class);
+    // busy_timeout comes first: switching a new database to WAL takes a lock, and two
+    // connections opened at once would otherwise fail with SQLITE_BUSY instead of waiting.
     private static final List<String> PRAGMAS = List.of(
+            "PRAGMA busy_timeout=5000",
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=NORMAL",
-            "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=5000");
+            "PRAGMA foreign_keys=ON");
     private static final ConnectionFactoryMetadata METADATA = () -> "SQLite";
 
     private final Path file;
