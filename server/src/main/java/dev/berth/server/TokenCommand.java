@@ -12,9 +12,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import dev.berth.core.RepositoryPattern;
 import dev.berth.server.auth.Action;
 import dev.berth.server.auth.Authenticator;
-import dev.berth.server.auth.RepositoryPattern;
 import dev.berth.storage.AccessToken;
 import dev.berth.storage.Storage;
 

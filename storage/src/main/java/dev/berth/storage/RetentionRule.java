@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import dev.berth.core.RepositoryPattern;
+
 /**
  * A rule that deletes tags of the repositories it names, applied by garbage collection before
  * the mark, so the manifests those tags held are collected in the same run once their grace has
@@ -39,10 +41,13 @@ public record RetentionRule(String repositoryPattern, Integer keepNewest, String
         Duration deleteOlderThan) {
 
     public RetentionRule {
-        if (repositoryPattern == null
-                || !Retention.VALID_PATTERN.matcher(repositoryPattern).matches()) {
-            throw new IllegalArgumentException("repositoryPattern: " + repositoryPattern
-                    + " (expected: a repository name in which * and ** may stand for parts)");
+        if (repositoryPattern == null) {
+            throw new IllegalArgumentException("repositoryPattern: null (expected: a repository pattern)");
+        }
+        try {
+            RepositoryPattern.parse(repositoryPattern);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("repositoryPattern: " + e.getMessage(), e);
         }
         if (keepNewest != null && keepNewest < 0) {
             throw new IllegalArgumentException("keepNewest: " + keepNewest

@@ -15,32 +15,6 @@ class RetentionTest {
     private static final long DAY = Duration.ofDays(1).toMillis();
 
     @Test
-    void glob_singleStar_staysWithinComponent() {
-        assertThat(Retention.glob("team/*").matcher("team/app").matches()).isTrue();
-        assertThat(Retention.glob("team/*").matcher("team/a/b").matches()).isFalse();
-        assertThat(Retention.glob("*/cache").matcher("ci/cache").matches()).isTrue();
-    }
-
-    @Test
-    void glob_doubleStar_spansComponentsButNeedsThePrefix() {
-        assertThat(Retention.glob("team/**").matcher("team/a/b").matches()).isTrue();
-        assertThat(Retention.glob("team/**").matcher("team").matches()).isFalse();
-        assertThat(Retention.glob("**/cache").matcher("a/b/cache").matches()).isTrue();
-    }
-
-    @Test
-    void glob_loneStar_matchesEveryRepository() {
-        assertThat(Retention.glob("*").matcher("a/b/c").matches()).isTrue();
-        assertThat(Retention.glob("**").matcher("library").matches()).isTrue();
-    }
-
-    @Test
-    void glob_dot_matchesOnlyADot() {
-        assertThat(Retention.glob("a.b").matcher("axb").matches()).isFalse();
-        assertThat(Retention.glob("a.b").matcher("a.b").matches()).isTrue();
-    }
-
-    @Test
     void ruleFor_severalRulesMatch_firstApplies() {
         RetentionRule specific = new RetentionRule("team/app", 1, null, null);
         RetentionRule catchAll = new RetentionRule("**", 5, null, null);

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.berth.core.RepositoryPattern;
+
 /**
  * Grants {@code actions} on the repositories matching {@code repositories} to {@code subjects}.
  *

@@ -3,9 +3,12 @@ package dev.berth.server.auth;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
+import dev.berth.core.RepositoryPattern;
 import dev.berth.storage.AccessToken;
 
 /**
@@ -24,6 +27,7 @@ public record Caller(String subject, Principal principal, AccessToken ciToken, L
     public static final String CI_TOKEN_SUBJECT = "ci-token:";
     /** The subject of anonymous tokens; the colon keeps it apart from every possible user name. */
     public static final String ANONYMOUS_SUBJECT = ":anonymous";
+    private static final Map<String, RepositoryPattern> CI_PATTERNS = new ConcurrentHashMap<>();
 
     static Caller of(Principal principal) {
         String subject = principal instanceof User user ? user.name() : ANONYMOUS_SUBJECT;
@@ -47,12 +51,21 @@ public record Caller(String subject, Principal principal, AccessToken ciToken, L
     Set<Action> allowed(AccessRules rules, String repository, Instant now) {
         if (ciToken != null) {
             if (!ciToken.isActive(now) || ciToken.repositories().stream()
-                    .noneMatch(pattern -> RepositoryPattern.parse(pattern).matches(repository))) {
+                    .noneMatch(pattern -> compiled(pattern).matches(repository))) {
                 return Set.of();
             }
             return EnumSet.copyOf(Action.parseAll(ciToken.actions()));
         }
         return rules.allowed(principal, repository);
+    }
+
+    /**
+     * A CI token's pattern, compiled once: the catalog asks for every repository name, and a
+     * regex compile per name and request would dominate. Patterns only come from tokens an
+     * administrator created, so the memo stays small.
+     */
+    private static RepositoryPattern compiled(String pattern) {
+        return CI_PATTERNS.computeIfAbsent(pattern, RepositoryPattern::parse);
     }
 
     /** Which repositories the caller's identity may pull from (for the catalog). */

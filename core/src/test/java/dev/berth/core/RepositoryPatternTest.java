@@ -1,4 +1,4 @@
-package dev.berth.server.auth;
+package dev.berth.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,10 @@
-package dev.berth.server.auth;
+package dev.berth.core;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A pattern of repository names in an access rule.
+ * A pattern of repository names, as access rules and retention rules write them.
  *
  * <ul>
  *   <li>A name without wildcards matches exactly that repository: {@code team-a/app}.
