@@ -31,8 +31,11 @@ final class CachingMetadataStore implements MetadataStore {
         if (cached != null) {
             return Mono.just(cached);
         }
-        return delegate.findManifest(repository, digest)
-                .doOnNext(record -> cache.putManifest(repository, record));
+        return Mono.defer(() -> {
+            long stamp = cache.stamp();
+            return delegate.findManifest(repository, digest)
+                    .doOnNext(record -> cache.putManifest(repository, record, stamp));
+        });
     }
 
     @Override
@@ -42,7 +45,7 @@ final class CachingMetadataStore implements MetadataStore {
             return Mono.just(cached);
         }
         return Mono.defer(() -> {
-            long stamp = cache.tagStamp();
+            long stamp = cache.stamp();
             return delegate.findTag(repository, tag)
                     .doOnNext(digest -> cache.putTag(repository, tag, digest, stamp));
         });

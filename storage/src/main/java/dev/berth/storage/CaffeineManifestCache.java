@@ -35,12 +35,13 @@ final class CaffeineManifestCache implements ManifestCache {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord record) {
-        manifests.put(new Key(repository, record.digest().toString()), record);
+    public void putManifest(RepositoryName repository, ManifestRecord record, long readStamp) {
+        putUnlessInvalidated(manifests, new Key(repository, record.digest().toString()), record, readStamp);
     }
 
     @Override
     public void invalidateManifest(RepositoryName repository, Digest digest) {
+        stamp.incrementAndGet();
         manifests.invalidate(new Key(repository, digest.toString()));
     }
 
@@ -50,17 +51,20 @@ final class CaffeineManifestCache implements ManifestCache {
     }
 
     @Override
-    public long tagStamp() {
+    public long stamp() {
         return stamp.get();
     }
 
     @Override
     public void putTag(RepositoryName repository, String tag, Digest digest, long readStamp) {
-        Key key = new Key(repository, tag);
-        tags.put(key, digest);
-        // A write that raced the read bumped the stamp: drop what we just put back.
+        putUnlessInvalidated(tags, new Key(repository, tag), digest, readStamp);
+    }
+
+    /** Puts, then takes it back if an invalidation raced the read that produced the value. */
+    private <V> void putUnlessInvalidated(Cache<Key, V> cache, Key key, V value, long readStamp) {
+        cache.put(key, value);
         if (stamp.get() != readStamp) {
-            tags.invalidate(key);
+            cache.invalidate(key);
         }
     }
 

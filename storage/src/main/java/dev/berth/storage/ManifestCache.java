@@ -7,26 +7,28 @@ import dev.berth.core.RepositoryName;
  * Manifests and tags kept in memory in front of the {@link MetadataStore}. The cache is never the
  * source of truth: an empty cache serves the same answers, only slower.
  *
- * <p>Tag entries are guarded by a stamp: a reader takes {@link #tagStamp()} before asking the
- * database, and its answer is cached only if no tag was written meanwhile. That closes the race
- * where a slow read would put back a tag that a write had just changed.
+ * <p>Entries are guarded by a stamp: a reader takes {@link #stamp()} before asking the database,
+ * and its answer is cached only if nothing was invalidated meanwhile. That closes the race where
+ * a slow read would put back a tag a write had just moved, or a manifest a delete had just
+ * removed.
  */
 public interface ManifestCache {
 
     /** A cached manifest of {@code repository}, or {@code null}. */
     ManifestRecord manifest(RepositoryName repository, Digest digest);
 
-    void putManifest(RepositoryName repository, ManifestRecord record);
+    /** Caches a manifest read from the database, unless anything was invalidated since {@code stamp}. */
+    void putManifest(RepositoryName repository, ManifestRecord record, long stamp);
 
     void invalidateManifest(RepositoryName repository, Digest digest);
 
     /** The cached digest of a tag, or {@code null}. */
     Digest tag(RepositoryName repository, String tag);
 
-    /** The current tag stamp; it changes on every tag invalidation. */
-    long tagStamp();
+    /** The current stamp; it changes on every invalidation. */
+    long stamp();
 
-    /** Caches a tag read from the database, unless tags changed since {@code stamp}. */
+    /** Caches a tag read from the database, unless anything was invalidated since {@code stamp}. */
     void putTag(RepositoryName repository, String tag, Digest digest, long stamp);
 
     void invalidateTag(RepositoryName repository, String tag);
