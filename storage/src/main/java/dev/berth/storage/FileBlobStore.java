@@ -98,8 +98,8 @@ final class FileBlobStore implements BlobStore {
                         .doOnDiscard(List.class, FileBlobStore::releaseAll)
                         .then(Mono.fromCallable(writer::finish)),
                 writer -> Mono.fromRunnable(writer::close).subscribeOn(io),
-                (writer, error) -> Mono.fromRunnable(writer::abandon).subscribeOn(io),
-                writer -> Mono.fromRunnable(writer::abandon).subscribeOn(io));
+                (writer, error) -> Mono.fromRunnable(writer::close).subscribeOn(io),
+                writer -> Mono.fromRunnable(writer::close).subscribeOn(io));
     }
 
     /**
@@ -202,8 +202,10 @@ final class FileBlobStore implements BlobStore {
 
     private long commitBlocking(String uploadId, Digest expected) throws IOException {
         Path upload = uploadPath(uploadId);
-        UploadState state = states.get(uploadId);
-        if (state != null && !state.tryLock()) {
+        // Taken even when this process has no state for the upload yet (after a restart), so an
+        // append racing the commit is refused instead of writing into a file being moved.
+        UploadState state = states.computeIfAbsent(uploadId, id -> new UploadState());
+        if (!state.tryLock()) {
             throw busy(uploadId);
         }
         try {
@@ -218,14 +220,12 @@ final class FileBlobStore implements BlobStore {
             states.remove(uploadId);
             return size;
         } finally {
-            if (state != null) {
-                state.unlock();
-            }
+            state.unlock();
         }
     }
 
     private Digest digestOf(Path upload, long size, UploadState state, String algorithm) throws IOException {
-        if (state != null && state.digester != null && state.digester.bytes() == size
+        if (state.digester != null && state.digester.bytes() == size
                 && state.digester.algorithm().equals(algorithm)) {
             Digest digest = state.digester.digest();
             state.digester = null;
@@ -427,19 +427,12 @@ final class FileBlobStore implements BlobStore {
             return channel.position();
         }
 
-        void close() {
-            closeChannel();
-        }
-
         /**
-         * An append that failed or was cut off leaves the bytes it wrote; the running hash still
-         * covers exactly them, so the client may resume from the size it is told.
+         * Ends the append, whether it finished, failed or was cut off: the bytes written stay, and
+         * the running hash still covers exactly them, so the client may resume from the size it
+         * is told.
          */
-        void abandon() {
-            closeChannel();
-        }
-
-        private void closeChannel() {
+        void close() {
             if (closed) {
                 return;
             }
