@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +57,8 @@ final class StartupRecovery {
             Counts counts = new Counts();
             return deletions.finishPending()
                     .doOnNext(count -> counts.deletions = count)
-                    .then(onIo(this::deleteTempFiles))
-                    .doOnNext(count -> counts.tempFiles = count)
                     .then(reconcileUploads(counts))
-                    .then(deleteUnrecordedBlobFiles())
+                    .then(deleteUnrecordedBlobFiles(counts))
                     .doOnNext(count -> counts.blobFiles = count)
                     .then(deleteRowsWithoutFiles(""))
                     .doOnNext(count -> counts.blobRows = count)
@@ -75,22 +72,6 @@ final class StartupRecovery {
                 counts.uploadFiles, counts.uploadRows, counts.blobFiles, counts.blobRows,
                 (System.nanoTime() - started) / 1_000_000);
         return counts;
-    }
-
-    private int deleteTempFiles() throws IOException {
-        int count = 0;
-        for (Path root : List.of(blobs.blobsRoot(), blobs.uploadsRoot())) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                for (Path file : (Iterable<Path>) walk.filter(StartupRecovery::isTemp)::iterator) {
-                    count += Files.deleteIfExists(file) ? 1 : 0;
-                }
-            }
-        }
-        return count;
-    }
-
-    private static boolean isTemp(Path path) {
-        return path.getFileName().toString().endsWith(".tmp") && Files.isRegularFile(path);
     }
 
     /** Upload files and rows that lost their other half: an interrupted start, cancel or expiry. */
@@ -125,10 +106,15 @@ final class StartupRecovery {
     }
 
     /** Blob files no row knows: moved into place by an upload whose link never committed. */
-    private Mono<Integer> deleteUnrecordedBlobFiles() {
+    /**
+     * Blob files without a row, found in one walk of the blob tree that also removes stray
+     * {@code *.tmp} files. (Temporary files in {@code uploads/} have no session row, so the
+     * upload reconciliation removes them.)
+     */
+    private Mono<Integer> deleteUnrecordedBlobFiles(Counts counts) {
         return onIo(this::blobDirectories)
                 .flatMapMany(Flux::fromIterable)
-                .concatMap(directory -> onIo(() -> digestsIn(directory)))
+                .concatMap(directory -> onIo(() -> digestsIn(directory, counts)))
                 .concatMap(digests -> Flux.fromIterable(digests).buffer(PAGE))
                 .concatMap(this::deleteUnrecorded)
                 .reduce(0, Integer::sum);
@@ -148,10 +134,14 @@ final class StartupRecovery {
         return directories;
     }
 
-    private List<Digest> digestsIn(Path directory) throws IOException {
+    private List<Digest> digestsIn(Path directory, Counts counts) throws IOException {
         String algorithm = directory.getParent().getFileName().toString();
         List<Digest> digests = new ArrayList<>();
         for (Path file : children(directory)) {
+            if (file.getFileName().toString().endsWith(".tmp") && Files.isRegularFile(file)) {
+                counts.tempFiles += Files.deleteIfExists(file) ? 1 : 0;
+                continue;
+            }
             Digest digest = digestOf(algorithm, file);
             if (digest != null) {
                 digests.add(digest);

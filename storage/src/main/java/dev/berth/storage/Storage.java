@@ -56,25 +56,32 @@ public final class Storage {
             Scheduler sqlite = Schedulers.newBoundedElastic(READERS + 2, 100_000, "berth-sqlite");
             Scheduler files = Schedulers.newBoundedElastic(settings.fileThreads(), 100_000, "berth-files");
             Resources resources = new Resources(sqlite, files, lock);
-            ConnectionFactory factory = SqliteConnectionFactory.create(dataDirectory.resolve("berth.db"), sqlite);
-            ConnectionPool writer = new ConnectionPool(factory, 1, ACQUIRE_TIMEOUT);
-            ConnectionPool readers = new ConnectionPool(factory, READERS, ACQUIRE_TIMEOUT);
-            FileBlobStore blobs = new FileBlobStore(dataDirectory, files);
-            SqliteMetadataStore database = new SqliteMetadataStore(writer, readers, clock,
-                    digest -> blobs.find(digest).hasElement());
-            AccessTokenStore accessTokens = new SqliteAccessTokenStore(writer, readers);
-            ManifestCache cache = new CaffeineManifestCache(settings.manifestCacheBytes(), settings.tagCacheEntries());
-            MetadataStore metadata = new CachingMetadataStore(database, cache);
-            GarbageCollector collector = new SqliteGarbageCollector(writer, readers, blobs, cache, clock);
-            return database.migrate()
-                    .doOnNext(version -> LOG.info("storage opened data={} schema={}", dataDirectory, version))
-                    .then(lock == null ? skipRecovery(dataDirectory)
-                            : new StartupRecovery(writer, readers, blobs).run().then())
-                    .thenReturn(new Storage(metadata, blobs, accessTokens, collector, resources))
-                    .onErrorResume(error -> database.close()
-                            .onErrorResume(ignored -> Mono.empty())
-                            .then(Mono.fromRunnable(resources::dispose))
-                            .then(Mono.error(error)));
+            // Anything below that throws while wiring up must not keep the lock or the threads.
+            try {
+                ConnectionFactory factory = SqliteConnectionFactory.create(dataDirectory.resolve("berth.db"), sqlite);
+                ConnectionPool writer = new ConnectionPool(factory, 1, ACQUIRE_TIMEOUT);
+                ConnectionPool readers = new ConnectionPool(factory, READERS, ACQUIRE_TIMEOUT);
+                FileBlobStore blobs = new FileBlobStore(dataDirectory, files);
+                SqliteMetadataStore database = new SqliteMetadataStore(writer, readers, clock,
+                        digest -> blobs.find(digest).hasElement());
+                AccessTokenStore accessTokens = new SqliteAccessTokenStore(writer, readers);
+                ManifestCache cache = new CaffeineManifestCache(settings.manifestCacheBytes(),
+                        settings.tagCacheEntries());
+                MetadataStore metadata = new CachingMetadataStore(database, cache);
+                GarbageCollector collector = new SqliteGarbageCollector(writer, readers, blobs, cache, clock);
+                return database.migrate()
+                        .doOnNext(version -> LOG.info("storage opened data={} schema={}", dataDirectory, version))
+                        .then(lock == null ? skipRecovery(dataDirectory)
+                                : new StartupRecovery(writer, readers, blobs).run().then())
+                        .thenReturn(new Storage(metadata, blobs, accessTokens, collector, resources))
+                        .onErrorResume(error -> database.close()
+                                .onErrorResume(ignored -> Mono.empty())
+                                .then(Mono.fromRunnable(resources::dispose))
+                                .then(Mono.error(error)));
+            } catch (RuntimeException e) {
+                resources.dispose();
+                throw e;
+            }
         });
     }
 
@@ -90,7 +97,6 @@ public final class Storage {
         return accessTokens;
     }
 
-    /** Garbage collection and upload expiry over this storage. */
     /**
      * Whether this process holds the data directory's lock: true for the first process to open
      * it (the server), false for a command opened beside a running server.
@@ -99,6 +105,7 @@ public final class Storage {
         return resources.lock() != null;
     }
 
+    /** Garbage collection and upload expiry over this storage. */
     public GarbageCollector garbageCollector() {
         return garbageCollector;
     }
