@@ -40,7 +40,7 @@ record Listing(int limit, String last) {
     }
 
     /** The entries of this page, given up to {@code limit + 1} fetched. */
-    List<String> page(List<String> fetched) {
+    <T> List<T> page(List<T> fetched) {
         return fetched.size() > limit ? fetched.subList(0, limit) : fetched;
     }
 

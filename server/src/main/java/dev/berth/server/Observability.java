@@ -5,7 +5,6 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -61,10 +60,6 @@ final class Observability {
                 .register(registry);
     }
 
-    MeterRegistry registry() {
-        return registry;
-    }
-
     /** Adds what one garbage collection run removed. */
     void recordGc(long bytes, long blobs, long manifests, long tags) {
         gcBytes.increment(bytes);
@@ -87,8 +82,9 @@ final class Observability {
     }
 
     static Mono<Void> probe(HttpServerResponse response, BooleanSupplier healthy) {
-        byte[] body = (healthy.getAsBoolean() ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
-        response.status(healthy.getAsBoolean() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE)
+        boolean ok = healthy.getAsBoolean();
+        byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
+        response.status(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
         return response.sendByteArray(Mono.just(body)).then();

@@ -59,7 +59,7 @@ final class ReferrerHandler {
         if (artifactType != null) {
             response.header(FILTERS_APPLIED, "artifactType");
         }
-        byte[] body = index(fetched.subList(0, Math.min(fetched.size(), listing.limit())));
+        byte[] body = index(listing.page(fetched));
         response.status(HttpResponseStatus.OK)
                 .header(HttpHeaderNames.CONTENT_TYPE, MediaType.OCI_INDEX)
                 .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));

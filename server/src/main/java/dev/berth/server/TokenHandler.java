@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -74,9 +73,7 @@ final class TokenHandler {
             if (user == null || password == null) {
                 throw ErrorCode.UNAUTHORIZED.exception("grant_type=password needs username and password");
             }
-            String basic = "Basic " + Base64.getEncoder()
-                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-            return authenticator.login(request, response, basic, null)
+            return authenticator.login(request, response, user, password, null)
                     .flatMap(who -> answer(response, who, scopes(form), true));
         }
         if ("refresh_token".equals(grantType)) {

@@ -26,7 +26,6 @@ import reactor.netty.http.server.HttpServerResponse;
 
 import dev.berth.core.ErrorCode;
 import dev.berth.core.RegistryException;
-import dev.berth.storage.AccessToken;
 import dev.berth.storage.AccessTokenStore;
 
 /**
@@ -179,6 +178,16 @@ public final class Authenticator {
      * {@code 429} before any password is checked.
      */
     public Mono<Caller> login(HttpServerRequest request, HttpServerResponse response, String header, Scope need) {
+        String[] credentials = basic(header);
+        if (credentials == null) {
+            return Mono.error(challenge(request, response, need, "invalid_request"));
+        }
+        return login(request, response, credentials[0], credentials[1], need);
+    }
+
+    /** Checks a user name and password (or CI token), as {@link #login} does for a Basic header. */
+    public Mono<Caller> login(HttpServerRequest request, HttpServerResponse response, String name, String password,
+            Scope need) {
         String address = address(request);
         // Checked, not counted, up front: counting every attempt until it succeeds would refuse
         // correct logins that merely arrive together while bcrypt is busy with the first ones.
@@ -187,11 +196,7 @@ public final class Authenticator {
             response.header(HttpHeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, wait.get().toSeconds())));
             return Mono.error(ErrorCode.TOOMANYREQUESTS.exception("too many failed logins from this address"));
         }
-        String[] credentials = basic(header);
-        if (credentials == null) {
-            return Mono.error(challenge(request, response, need, "invalid_request"));
-        }
-        return check(credentials[0], credentials[1])
+        return check(name, password)
                 .doOnNext(caller -> limiter.succeeded(address))
                 .switchIfEmpty(Mono.defer(() -> {
                     limiter.failed(address);
@@ -429,10 +434,5 @@ public final class Authenticator {
     /** The stored hash of a CI token secret. */
     public static String ciTokenHash(String secret) {
         return HexFormat.of().formatHex(sha256(secret));
-    }
-
-    /** Whether {@code token} is active, for listing. */
-    public static boolean active(AccessToken token, Clock clock) {
-        return token.isActive(clock.instant());
     }
 }
