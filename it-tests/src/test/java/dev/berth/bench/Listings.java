@@ -103,6 +103,9 @@ final class Listings implements Workload {
         return Metric.lower(TITLE, load + ": full listing, median", "ms");
     }
 
+    /** A listing that needs more pages than this is following a Link chain that never ends. */
+    private static final int MAX_PAGES = 10_000;
+
     private int walkTags(RegistryHttp http) {
         Optional<String> next = Optional.of("/v2/" + TAGS_REPOSITORY + "/tags/list?n="
                 + settings.pageSize());
@@ -113,6 +116,7 @@ final class Listings implements Workload {
             tags += page.body().path("tags").size();
             next = page.next();
             requests++;
+            check(requests <= MAX_PAGES, "pages requested: " + requests + " (expected: the Link chain to end)");
         }
         check(tags == settings.tags(), "tags listed: " + tags + " (expected: " + settings.tags()
                 + ")");
@@ -130,6 +134,7 @@ final class Listings implements Workload {
             }
             next = page.next();
             requests++;
+            check(requests <= MAX_PAGES, "pages requested: " + requests + " (expected: the Link chain to end)");
         }
         check(seeded == settings.repositories(), "seeded repositories listed: " + seeded
                 + " (expected: " + settings.repositories() + ")");
