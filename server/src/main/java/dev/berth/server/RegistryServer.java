@@ -24,6 +24,11 @@ import dev.berth.storage.Storage;
 /** A running registry: its storage, the HTTP server in front of it, and their helpers. */
 public final class RegistryServer {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+    /**
+     * Reactor Netty's access-log logger. When it is off ({@code BERTH_ACCESS_LOG=OFF}) the access
+     * log is not installed at all: even with nothing written, it formats a date per request.
+     */
+    private static final Logger ACCESS_LOG = LoggerFactory.getLogger("reactor.netty.http.server.AccessLog");
     /** A client that sends nothing for this long is cut off; large pushes keep sending. */
     private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(2);
 
@@ -92,8 +97,7 @@ public final class RegistryServer {
                 .port(config.port())
                 .idleTimeout(IDLE_TIMEOUT)
                 .readTimeout(IDLE_TIMEOUT)
-                .metrics(true, Observability::route)
-                .accessLog(true, AccessLogFactory.createFilter(RegistryServer::isRealRequest,
+                .accessLog(ACCESS_LOG.isInfoEnabled(), AccessLogFactory.createFilter(RegistryServer::isRealRequest,
                         RegistryServer::accessLine))
                 .handle(router::handle);
     }

@@ -2,8 +2,6 @@ package dev.berth.server;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -22,18 +20,11 @@ import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Scope;
 
 /**
- * Sends each request to its handler. A repository name may itself contain slashes
- * ({@code team/app/api}), so the path is matched from its end: whatever precedes
- * {@code /manifests/<reference>}, {@code /blobs/uploads/<id>}, {@code /blobs/<digest>},
- * {@code /tags/list} or {@code /referrers/<digest>} is the name, validated before any handler runs.
+ * Sends each request to its handler, by the {@link Route} of its path; a repository name in the
+ * path is validated before any handler runs. Every request is counted and timed by route,
+ * method and status in {@link Observability}.
  */
 final class Router {
-    private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
-    private static final Pattern UPLOADS = Pattern.compile("/v2/(.+)/blobs/uploads/?");
-    private static final Pattern UPLOAD = Pattern.compile("/v2/(.+)/blobs/uploads/([^/]+)");
-    private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/([^/]+)");
-    private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
-    private static final Pattern REFERRERS = Pattern.compile("/v2/(.+)/referrers/([^/]+)");
     private static final Action[] PULL = {Action.PULL};
     private static final Action[] PULL_PUSH = {Action.PULL, Action.PUSH};
     private static final Action[] DELETE = {Action.DELETE};
@@ -76,88 +67,87 @@ final class Router {
      * request first makes every answer come after the whole request, which avoids that state.
      */
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        long started = System.nanoTime();
         response.header("Docker-Distribution-API-Version", "registry/2.0");
-        Mono<Void> handling = Mono.defer(() -> Mono.from(dispatch(request, response)));
+        String path = new QueryStringDecoder(request.uri()).path();
+        Route.Match match = Route.match(path);
+        Mono<Void> handling = Mono.defer(() -> Mono.from(dispatch(request, response, path, match)));
         if (!mayCarryBody(request.method())) {
             handling = ErrorWriter.drain(request).then(handling);
         }
-        return handling.onErrorResume(error -> Mono.from(ErrorWriter.write(request, response, error)));
+        return handling.onErrorResume(error -> Mono.from(ErrorWriter.write(request, response, error)))
+                .doFinally(signal -> observability.recordRequest(match.route(), request.method(),
+                        response.status().code(), System.nanoTime() - started));
     }
 
     private static boolean mayCarryBody(HttpMethod method) {
         return HttpMethod.POST.equals(method) || HttpMethod.PUT.equals(method) || HttpMethod.PATCH.equals(method);
     }
 
-    private Publisher<Void> dispatch(HttpServerRequest request, HttpServerResponse response) {
-        String path = new QueryStringDecoder(request.uri()).path();
+    private Publisher<Void> dispatch(HttpServerRequest request, HttpServerResponse response, String path,
+            Route.Match match) {
         HttpMethod method = request.method();
-        if (path.equals("/token")) {
-            return token.handle(request, response);
+        switch (match.route()) {
+            case TOKEN:
+                return token.handle(request, response);
+            case ADMIN_GC:
+                requireMethod(method, path, HttpMethod.POST);
+                return authenticator.authorizeAdmin(request, response)
+                        .then(Mono.defer(() -> maintenance.handle(request, response)));
+            case METRICS:
+                requireMethod(method, path, HttpMethod.GET);
+                return observability.scrape(response);
+            case HEALTH:
+                requireMethod(method, path, HttpMethod.GET, HttpMethod.HEAD);
+                return Observability.probe(response, () -> true);
+            case READY:
+                requireMethod(method, path, HttpMethod.GET, HttpMethod.HEAD);
+                return Observability.probe(response, ready);
+            case BASE:
+                requireMethod(method, path, HttpMethod.GET, HttpMethod.HEAD);
+                return authenticator.authorize(request, response, null)
+                        .then(Mono.defer(() -> Http.json(request, response, "{}")));
+            case CATALOG:
+                requireMethod(method, path, HttpMethod.GET);
+                return authenticator.authorize(request, response, Scope.catalog())
+                        .flatMap(authenticator::catalogFilter)
+                        .flatMap(visible -> catalog.list(request, response, visible));
+            case MANIFEST: {
+                RepositoryName name = RepositoryName.of(match.name());
+                return authorized(request, response, name, manifestActions(method),
+                        caller -> manifest(request, response, name, match.argument()));
+            }
+            case UPLOADS: {
+                requireMethod(method, path, HttpMethod.POST);
+                RepositoryName name = RepositoryName.of(match.name());
+                return authorized(request, response, name, PULL_PUSH, caller -> uploads.start(request, response,
+                        name, from -> authenticator.mayPull(caller, from.value()), authenticator.isEnabled()));
+            }
+            case UPLOAD: {
+                RepositoryName name = RepositoryName.of(match.name());
+                return authorized(request, response, name, PULL_PUSH,
+                        caller -> upload(request, response, name, match.argument()));
+            }
+            case BLOB: {
+                RepositoryName name = RepositoryName.of(match.name());
+                Action[] actions = HttpMethod.DELETE.equals(method) ? DELETE : PULL;
+                return authorized(request, response, name, actions,
+                        caller -> blob(request, response, name, match.argument()));
+            }
+            case TAGS: {
+                requireMethod(method, path, HttpMethod.GET);
+                RepositoryName name = RepositoryName.of(match.name());
+                return authorized(request, response, name, PULL, caller -> tags.list(request, response, name));
+            }
+            case REFERRERS: {
+                requireMethod(method, path, HttpMethod.GET);
+                RepositoryName name = RepositoryName.of(match.name());
+                return authorized(request, response, name, PULL,
+                        caller -> referrers.list(request, response, name, match.argument()));
+            }
+            default:
+                throw ErrorCode.UNSUPPORTED.exception(404, "no such endpoint: " + path);
         }
-        if (path.equals("/admin/gc")) {
-            requireMethod(method, path, HttpMethod.POST);
-            return authenticator.authorizeAdmin(request, response)
-                    .then(Mono.defer(() -> maintenance.handle(request, response)));
-        }
-        if (path.equals("/metrics")) {
-            requireMethod(method, path, HttpMethod.GET);
-            return observability.scrape(response);
-        }
-        if (path.equals("/healthz") || path.equals("/readyz")) {
-            requireMethod(method, path, HttpMethod.GET, HttpMethod.HEAD);
-            return Observability.probe(response, path.equals("/healthz") ? () -> true : ready);
-        }
-        if (path.equals("/v2/") || path.equals("/v2")) {
-            requireMethod(method, path, HttpMethod.GET, HttpMethod.HEAD);
-            return authenticator.authorize(request, response, null)
-                    .then(Mono.defer(() -> Http.json(request, response, "{}")));
-        }
-        if (path.equals("/v2/_catalog")) {
-            requireMethod(method, path, HttpMethod.GET);
-            return authenticator.authorize(request, response, Scope.catalog())
-                    .flatMap(authenticator::catalogFilter)
-                    .flatMap(visible -> catalog.list(request, response, visible));
-        }
-        Matcher matcher = MANIFEST.matcher(path);
-        if (matcher.matches()) {
-            RepositoryName name = name(matcher);
-            return authorized(request, response, name, manifestActions(method),
-                    caller -> manifest(request, response, name, matcher.group(2)));
-        }
-        Matcher uploadsStart = UPLOADS.matcher(path);
-        if (uploadsStart.matches()) {
-            requireMethod(method, path, HttpMethod.POST);
-            RepositoryName name = name(uploadsStart);
-            return authorized(request, response, name, PULL_PUSH, caller -> uploads.start(request, response, name,
-                    from -> authenticator.mayPull(caller, from.value()), authenticator.isEnabled()));
-        }
-        Matcher upload = UPLOAD.matcher(path);
-        if (upload.matches()) {
-            RepositoryName name = name(upload);
-            return authorized(request, response, name, PULL_PUSH,
-                    caller -> upload(request, response, name, upload.group(2)));
-        }
-        Matcher blob = BLOB.matcher(path);
-        if (blob.matches()) {
-            RepositoryName name = name(blob);
-            Action[] actions = HttpMethod.DELETE.equals(method) ? DELETE : PULL;
-            return authorized(request, response, name, actions,
-                    caller -> blob(request, response, name, blob.group(2)));
-        }
-        Matcher tagList = TAGS.matcher(path);
-        if (tagList.matches()) {
-            requireMethod(method, path, HttpMethod.GET);
-            RepositoryName name = name(tagList);
-            return authorized(request, response, name, PULL, caller -> tags.list(request, response, name));
-        }
-        Matcher referrerList = REFERRERS.matcher(path);
-        if (referrerList.matches()) {
-            requireMethod(method, path, HttpMethod.GET);
-            RepositoryName name = name(referrerList);
-            return authorized(request, response, name, PULL,
-                    caller -> referrers.list(request, response, name, referrerList.group(2)));
-        }
-        throw ErrorCode.UNSUPPORTED.exception(404, "no such endpoint: " + path);
     }
 
     private Mono<Void> authorized(HttpServerRequest request, HttpServerResponse response, RepositoryName name,
@@ -216,10 +206,6 @@ final class Router {
             return blobs.delete(response, name, digest);
         }
         throw notAllowed(response, method, "GET, HEAD, DELETE");
-    }
-
-    private static RepositoryName name(Matcher matcher) {
-        return RepositoryName.of(matcher.group(1));
     }
 
     private static void requireMethod(HttpMethod method, String path, HttpMethod... allowed) {

@@ -102,7 +102,8 @@ class RegistryServerIT {
 
         assertThat(text).contains("jvm_memory_used_bytes")
                 .contains("berth_gc_reclaimed_bytes_total")
-                .contains("uri=\"/v2/{name}/blobs/uploads/{id}\"")
+                .contains("http_server_requests_seconds_count{method=\"POST\",status=\"201\","
+                        + "uri=\"/v2/{name}/blobs/uploads/\"} 1")
                 .doesNotContain("metrics/check");
     }
 
