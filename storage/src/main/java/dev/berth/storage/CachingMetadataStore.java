@@ -1,6 +1,7 @@
 package dev.berth.storage;
 
 import java.time.Instant;
+import java.util.function.Supplier;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -9,20 +10,33 @@ import dev.berth.core.Descriptor;
 import dev.berth.core.Digest;
 import dev.berth.core.Manifest;
 import dev.berth.core.RepositoryName;
+import dev.berth.storage.ListingCache.Catalog;
 
 /**
- * A {@link MetadataStore} that answers manifest and tag lookups from a {@link ManifestCache} and
- * passes everything else through. Writes go to the database first; the cache is invalidated only
+ * A {@link MetadataStore} that answers manifest and tag lookups from a {@link ManifestCache},
+ * tag lists, the catalog and repository existence from {@link ListingCache}s, and passes
+ * everything else through. Writes go to the database first; the caches are invalidated only
  * after they committed, and invalidated again after they fail, since a failed commit may still
  * have been applied.
  */
 final class CachingMetadataStore implements MetadataStore {
     private final MetadataStore delegate;
     private final ManifestCache cache;
+    private final ListingCache<RepositoryName> tagLists;
+    private final ListingCache<Catalog> catalog;
 
-    CachingMetadataStore(MetadataStore delegate, ManifestCache cache) {
+    /**
+     * A store in front of {@code delegate}.
+     *
+     * @param tagLists each repository's tags, as {@code delegate} lists them
+     * @param catalog the names of all repositories, as {@code delegate} lists them
+     */
+    CachingMetadataStore(MetadataStore delegate, ManifestCache cache,
+            ListingCache<RepositoryName> tagLists, ListingCache<Catalog> catalog) {
         this.delegate = delegate;
         this.cache = cache;
+        this.tagLists = tagLists;
+        this.catalog = catalog;
     }
 
     @Override
@@ -53,11 +67,17 @@ final class CachingMetadataStore implements MetadataStore {
 
     @Override
     public Mono<Void> putManifest(RepositoryName repository, ManifestRecord record, Manifest parsed, String tag) {
-        Mono<Void> put = delegate.putManifest(repository, record, parsed, tag);
-        if (tag == null) {
-            return put;
+        return invalidating(delegate.putManifest(repository, record, parsed, tag),
+                () -> afterPut(repository, tag));
+    }
+
+    /** A put may create the repository and, with a tag, add or move that tag. */
+    private void afterPut(RepositoryName repository, String tag) {
+        catalog.added(Catalog.ALL, repository.value());
+        if (tag != null) {
+            cache.invalidateTag(repository, tag);
+            tagLists.added(repository, tag);
         }
-        return invalidating(put, () -> cache.invalidateTag(repository, tag));
     }
 
     @Override
@@ -65,12 +85,16 @@ final class CachingMetadataStore implements MetadataStore {
         return invalidating(delegate.deleteManifest(repository, digest), () -> {
             cache.invalidateManifest(repository, digest);
             cache.invalidateTags(repository);
+            tagLists.invalidate(repository);
         });
     }
 
     @Override
     public Mono<Boolean> deleteTag(RepositoryName repository, String tag) {
-        return invalidating(delegate.deleteTag(repository, tag), () -> cache.invalidateTag(repository, tag));
+        return invalidating(delegate.deleteTag(repository, tag), () -> {
+            cache.invalidateTag(repository, tag);
+            tagLists.invalidate(repository);
+        });
     }
 
     /**
@@ -93,7 +117,8 @@ final class CachingMetadataStore implements MetadataStore {
 
     @Override
     public Mono<Void> linkBlob(RepositoryName repository, Digest digest, long size) {
-        return delegate.linkBlob(repository, digest, size);
+        return invalidating(delegate.linkBlob(repository, digest, size),
+                () -> catalog.added(Catalog.ALL, repository.value()));
     }
 
     @Override
@@ -109,17 +134,33 @@ final class CachingMetadataStore implements MetadataStore {
 
     @Override
     public Mono<Boolean> existsRepository(RepositoryName repository) {
-        return delegate.existsRepository(repository);
+        // The catalog lists exactly the rows of the repositories table that this looks up.
+        return catalog.names(Catalog.ALL)
+                .flatMap(names -> names.cacheable() ? Mono.just(names.contains(repository.value()))
+                        : delegate.existsRepository(repository));
     }
 
     @Override
     public Flux<String> listTags(RepositoryName repository, String last, int limit) {
-        return delegate.listTags(repository, last, limit);
+        return page(tagLists, repository, last, limit,
+                () -> delegate.listTags(repository, last, limit));
     }
 
     @Override
     public Flux<String> listRepositories(String last, int limit) {
-        return delegate.listRepositories(last, limit);
+        return page(catalog, Catalog.ALL, last, limit,
+                () -> delegate.listRepositories(last, limit));
+    }
+
+    /** A page of the list of {@code key}, or of {@code database} when the list is not cached. */
+    private static <K> Flux<String> page(ListingCache<K> lists, K key, String last, int limit,
+            Supplier<Flux<String>> database) {
+        if (!SortedNames.searchable(last)) {
+            return database.get();
+        }
+        return lists.names(key)
+                .flatMapMany(names -> names.cacheable() ? Flux.fromIterable(names.page(last, limit))
+                        : database.get());
     }
 
     @Override

@@ -53,9 +53,10 @@ import reactor.core.publisher.Mono;
  * </ol>
  *
  * <p>Limitation: run in another process, a collection cannot invalidate the server's manifest
- * cache; the server may answer a tag deleted by retention, or a manifest deleted by the sweep,
- * from its cache until the entry is evicted or the server restarts. Run in the server, the cache
- * is invalidated as each repository commits.
+ * cache or tag lists; the server may answer a tag deleted by retention, or a manifest deleted by
+ * the sweep, from its cache, and keep listing such a tag, until the entry is evicted, a write to
+ * the repository drops it, or the server restarts. Run in the server, the caches are invalidated
+ * as each repository commits.
  *
  * <p>Limitation: blobs claimed by a process that died before its delete step cannot be pushed
  * again (the client is told to retry) until the next run or restart finishes their deletion.

@@ -30,15 +30,17 @@ final class SqliteGarbageCollector implements GarbageCollector {
     private final ConnectionPool readers;
     private final BlobDeletions deletions;
     private final ManifestCache cache;
+    private final ListingCache<RepositoryName> tagLists;
     private final UploadExpiry uploads;
     private final Clock clock;
 
     SqliteGarbageCollector(ConnectionPool writer, ConnectionPool readers, FileBlobStore blobs,
-            ManifestCache cache, Clock clock) {
+            ManifestCache cache, ListingCache<RepositoryName> tagLists, Clock clock) {
         this.writer = writer;
         this.readers = readers;
         this.deletions = new BlobDeletions(writer, blobs);
         this.cache = cache;
+        this.tagLists = tagLists;
         this.uploads = new UploadExpiry(writer, readers, blobs, clock);
         this.clock = clock;
     }
@@ -129,10 +131,18 @@ final class SqliteGarbageCollector implements GarbageCollector {
         return claimed.stream().map(BlobDeletions.Claimed::digest).toList();
     }
 
-    /** Runs once the repository's transaction committed, so no reader caches the old state again. */
+    /**
+     * Runs once the repository's transaction committed, so no reader caches the old state again.
+     * A sweep never removes a repository, so the catalog stays.
+     */
     private void invalidate(RepositorySweep.Result result) {
         if (result.changedTags()) {
             cache.invalidateTags(result.repository());
+        }
+        // The sweep keeps tagged manifests, but a deleted manifest would take its tags with it
+        // (ON DELETE CASCADE), so the tag list does not rely on that.
+        if (result.changedTags() || !result.manifests().isEmpty()) {
+            tagLists.invalidate(result.repository());
         }
         for (Digest digest : result.manifests()) {
             cache.invalidateManifest(result.repository(), digest);

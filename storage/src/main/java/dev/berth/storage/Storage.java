@@ -14,12 +14,15 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import dev.berth.core.RepositoryName;
+import dev.berth.storage.ListingCache.Catalog;
 import dev.berth.storage.sqlite.ConnectionPool;
 import dev.berth.storage.sqlite.SqliteConnectionFactory;
 
 /**
  * Everything the server stores, opened over one data directory: the metadata store (SQLite,
- * migrated on open, behind the manifest cache), the blob store and the garbage collector.
+ * migrated on open, behind the manifest and listing caches), the blob store and the garbage
+ * collector.
  */
 public final class Storage {
     private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
@@ -67,8 +70,13 @@ public final class Storage {
                 AccessTokenStore accessTokens = new SqliteAccessTokenStore(writer, readers);
                 ManifestCache cache = new CaffeineManifestCache(settings.manifestCacheBytes(),
                         settings.tagCacheEntries());
-                MetadataStore metadata = new CachingMetadataStore(database, cache);
-                GarbageCollector collector = new SqliteGarbageCollector(writer, readers, blobs, cache, clock);
+                ListingCache<RepositoryName> tagLists = new ListingCache<>(settings.tagListCacheNames(),
+                        (repository, limit) -> database.listTags(repository, null, limit));
+                ListingCache<Catalog> catalog = new ListingCache<>(settings.catalogCacheNames(),
+                        (all, limit) -> database.listRepositories(null, limit));
+                MetadataStore metadata = new CachingMetadataStore(database, cache, tagLists, catalog);
+                GarbageCollector collector = new SqliteGarbageCollector(writer, readers, blobs, cache,
+                        tagLists, clock);
                 return database.migrate()
                         .doOnNext(version -> LOG.info("storage opened data={} schema={}", dataDirectory, version))
                         .then(lock == null ? skipRecovery(dataDirectory)
@@ -162,11 +170,17 @@ public final class Storage {
      *
      * @param manifestCacheBytes how many bytes of manifests the cache may hold
      * @param tagCacheEntries how many tags the cache may hold
+     * @param tagListCacheNames how many tag names the tag lists may hold in all (each takes some
+     *        60 to 100 bytes); a repository with more tags is listed by the database; 0 turns
+     *        the tag lists off
+     * @param catalogCacheNames how many repository names the catalog may hold; with more, the
+     *        catalog and existence checks are answered by the database; 0 turns it off
      * @param fileThreads the most threads blob file work may use at once
      */
-    public record Settings(long manifestCacheBytes, long tagCacheEntries, int fileThreads) {
+    public record Settings(long manifestCacheBytes, long tagCacheEntries, int tagListCacheNames,
+            int catalogCacheNames, int fileThreads) {
         public static Settings defaults() {
-            return new Settings(32L << 20, 100_000, 16);
+            return new Settings(32L << 20, 100_000, 200_000, 100_000, 16);
         }
     }
 }

@@ -1,8 +1,9 @@
 /**
  * Where the registry keeps things: metadata behind {@link dev.berth.storage.MetadataStore} (SQLite
  * through R2DBC by default), blob bytes behind {@link dev.berth.storage.BlobStore} (files on local
- * disk), the manifest cache in front of the metadata, and the garbage collector that keeps the two in
- * step. {@link dev.berth.storage.Storage} opens all of them over one data directory:
+ * disk), the manifest and listing caches in front of the metadata, and the garbage collector
+ * that keeps the two in step. {@link dev.berth.storage.Storage} opens all of them over one data
+ * directory:
  *
  * <pre>
  * data/

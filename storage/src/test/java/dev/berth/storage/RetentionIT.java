@@ -100,6 +100,16 @@ class RetentionIT {
         registry.metadata().findTag(RepositoryName.of(REPO), "b0").as(StepVerifier::create).verifyComplete();
     }
 
+    @Test
+    void run_retentionAfterTagsWereListed_listingDropsDeletedTags() {
+        pushDaily(REPO, 3);
+        assertThat(tags(REPO)).containsExactly("b0", "b1", "b2");
+
+        registry.collect(GcSettings.defaults().withRetention(List.of(new RetentionRule("*", 1, null, null))));
+
+        assertThat(tags(REPO)).containsExactly("b2");
+    }
+
     /** One image a day, tagged b0 (oldest) to b<n-1>, then a day more, so all are past grace. */
     private List<ManifestRecord> pushDaily(String repository, int count) {
         List<ManifestRecord> images = new ArrayList<>();
