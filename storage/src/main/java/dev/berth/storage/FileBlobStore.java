@@ -11,9 +11,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -24,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import dev.berth.core.Digest;
 import dev.berth.core.Digester;
@@ -48,6 +54,8 @@ final class FileBlobStore implements BlobStore {
     private static final int HASH_BUFFER = 1 << 20;
     private static final int WRITE_PREFETCH = 2;
     private static final int BATCH_BYTES = 512 * 1024;
+    /** Batches at least this large are hashed on another thread while they are written. */
+    private static final int PARALLEL_HASH_BYTES = 64 * 1024;
 
     private final Path blobs;
     private final Path uploads;
@@ -140,28 +148,13 @@ final class FileBlobStore implements BlobStore {
         AtomicBoolean taken = new AtomicBoolean();
         return Mono.<Void>fromRunnable(() -> {
             if (taken.compareAndSet(false, true)) {
-                writeAll(writer, batch);
+                writer.write(batch);
             }
         }).subscribeOn(io).doOnCancel(() -> {
             if (taken.compareAndSet(false, true)) {
                 releaseAll(batch);
             }
         });
-    }
-
-    private static void writeAll(UploadWriter writer, List<ByteBuf> batch) {
-        int written = 0;
-        try {
-            for (ByteBuf buf : batch) {
-                written++;
-                writer.write(buf);
-            }
-        } finally {
-            // write() releases its buffer even when it fails; the ones after it are released here.
-            for (int i = written; i < batch.size(); i++) {
-                ReferenceCountUtil.safeRelease(batch.get(i));
-            }
-        }
     }
 
     private static void releaseAll(List<?> buffers) {
@@ -185,7 +178,7 @@ final class FileBlobStore implements BlobStore {
             if (state.digester != null && state.digester.bytes() != size) {
                 state.digester = null;
             }
-            return new UploadWriter(uploadId, channel, state, writeStep);
+            return new UploadWriter(uploadId, channel, state, writeStep, Schedulers.parallel());
         } catch (NoSuchFileException e) {
             state.unlock();
             throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId);
@@ -297,6 +290,13 @@ final class FileBlobStore implements BlobStore {
         return Files.deleteIfExists(blobPath(digest));
     }
 
+    /** How many bytes the upload's running hash covers, or -1 when it has none (tests). */
+    long hashedBytes(String uploadId) {
+        UploadState state = states.get(uploadId);
+        Digester digester = state == null ? null : state.digester;
+        return digester == null ? -1 : digester.bytes();
+    }
+
     /** The I/O scheduler file work runs on. */
     Scheduler scheduler() {
         return io;
@@ -383,36 +383,91 @@ final class FileBlobStore implements BlobStore {
         }
     }
 
-    /** One append: the open file, written and hashed buffer by buffer on the I/O scheduler. */
+    /** One append: the open file, written batch by batch on the I/O scheduler and hashed beside it. */
     private static final class UploadWriter {
         private final String uploadId;
         private final FileChannel channel;
         private final UploadState state;
         private final WriteStep writeStep;
+        /** Where large batches are hashed: CPU work only, so it never waits for the I/O scheduler. */
+        private final Scheduler hasher;
         private boolean closed;
 
-        UploadWriter(String uploadId, FileChannel channel, UploadState state, WriteStep writeStep) {
+        UploadWriter(String uploadId, FileChannel channel, UploadState state, WriteStep writeStep,
+                Scheduler hasher) {
             this.uploadId = uploadId;
             this.channel = channel;
             this.state = state;
             this.writeStep = writeStep;
+            this.hasher = hasher;
         }
 
-        void write(ByteBuf buf) {
+        /**
+         * Writes a batch to the file while another thread adds it to the running hash: hashing
+         * and writing each cost about as much as the other, so a push is bounded by the slower
+         * of the two instead of their sum. Both have finished when this returns, and every
+         * buffer of the batch is released, whether the write succeeded or not.
+         */
+        void write(List<ByteBuf> batch) {
+            CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
             try {
-                for (ByteBuffer nio : buf.nioBuffers()) {
-                    if (state.digester != null) {
-                        state.digester.update(nio.duplicate());
+                hashed = hash(batch);
+                for (ByteBuf buf : batch) {
+                    for (ByteBuffer nio : buf.nioBuffers()) {
+                        writeStep.write(channel, nio);
                     }
-                    writeStep.write(channel, nio);
                 }
+                hashed.join();
             } catch (IOException e) {
-                // Part of the buffer may be on disk: the hash no longer matches the file, so
+                awaitQuietly(hashed);
+                // Part of the batch may be on disk: the hash no longer matches the file, so
                 // commit hashes the file again.
                 state.digester = null;
                 throw diskFailed(e);
             } finally {
-                buf.release();
+                awaitQuietly(hashed);
+                releaseAll(batch);
+            }
+        }
+
+        /** Starts hashing the batch: on the CPU scheduler when it is large, here when small. */
+        private CompletableFuture<Void> hash(List<ByteBuf> batch) {
+            Digester digester = state.digester;
+            if (digester == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            List<ByteBuffer> views = new ArrayList<>(batch.size());
+            long bytes = 0;
+            for (ByteBuf buf : batch) {
+                bytes += buf.readableBytes();
+                views.addAll(List.of(buf.nioBuffers()));
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Runnable task = () -> {
+                try {
+                    views.forEach(digester::update);
+                    done.complete(null);
+                } catch (RuntimeException | Error e) {
+                    done.completeExceptionally(e);
+                }
+            };
+            if (bytes < PARALLEL_HASH_BYTES) {
+                task.run();
+                return done;
+            }
+            try {
+                hasher.schedule(task);
+            } catch (RejectedExecutionException e) {
+                task.run();
+            }
+            return done;
+        }
+
+        private static void awaitQuietly(CompletableFuture<Void> hashed) {
+            try {
+                hashed.join();
+            } catch (CompletionException | CancellationException e) {
+                // Reported by the caller's own join; here it only has to be over.
             }
         }
 

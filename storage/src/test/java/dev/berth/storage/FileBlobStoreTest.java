@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
@@ -205,6 +205,58 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void commit_severalMebibytesInSmallBuffers_runningHashCoversEveryByte() throws Exception {
+        byte[] whole = new byte[3 * 1024 * 1024 + 12_345];
+        new Random(7).nextBytes(whole);
+        store.createUpload("u9").block(TIMEOUT);
+
+        store.append("u9", 0, chunks(whole, 0, 1_000_000, 16 * 1024)).as(StepVerifier::create)
+                .expectNext(1_000_000L)
+                .verifyComplete();
+        store.append("u9", 1_000_000, chunks(whole, 1_000_000, whole.length, 7_000)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+
+        // The running hash, not a second read of the file, is what commit checks.
+        assertThat(store.hashedBytes("u9")).isEqualTo(whole.length);
+        store.commit("u9", Digest.sha256(whole)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+        assertThat(Files.readAllBytes(store.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
+    }
+
+    @Test
+    void append_diskFullInLargeBatch_keepsBytesWrittenAndRehashesOnCommit() {
+        byte[] whole = new byte[2 * 1024 * 1024];
+        new Random(8).nextBytes(whole);
+        AtomicInteger writes = new AtomicInteger();
+        FileBlobStore full = new FileBlobStore(root, io, (channel, buffer) -> {
+            if (writes.incrementAndGet() == 40) {
+                throw new IOException("No space left on device");
+            }
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        });
+        full.createUpload("u10").block(TIMEOUT);
+
+        full.append("u10", 0, chunks(whole, 0, whole.length, 16 * 1024)).as(StepVerifier::create)
+                .expectErrorSatisfies(error -> assertThat(((RegistryException) error).code())
+                        .isEqualTo(ErrorCode.INSUFFICIENT_STORAGE))
+                .verify(TIMEOUT);
+
+        long kept = full.uploadSize("u10").block(TIMEOUT);
+        assertThat(kept).isEqualTo(39L * 16 * 1024);
+        assertThat(full.hashedBytes("u10")).isEqualTo(-1L);
+        full.append("u10", kept, chunks(whole, (int) kept, whole.length, 64 * 1024)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+        full.commit("u10", Digest.sha256(whole)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+    }
+
+    @Test
     void uploadId_withPathTraversal_failsBlobUploadUnknown() {
         store.uploadSize("../../etc/passwd").as(StepVerifier::create)
                 .expectErrorSatisfies(error -> assertThat(((RegistryException) error).code())
@@ -213,11 +265,13 @@ class FileBlobStoreTest {
     }
 
     private static Flux<ByteBuf> chunks(byte[] bytes, int from, int to) {
-        List<ByteBuf> list = new ArrayList<>();
-        for (int i = from; i < to; i += 3) {
-            list.add(Unpooled.copiedBuffer(bytes, i, Math.min(3, to - i)));
-        }
-        return Flux.fromIterable(list);
+        return chunks(bytes, from, to, 3);
+    }
+
+    /** {@code bytes[from, to)} as network-like buffers of {@code size} bytes, made as they are asked for. */
+    private static Flux<ByteBuf> chunks(byte[] bytes, int from, int to, int size) {
+        return Flux.range(0, (to - from + size - 1) / size)
+                .map(i -> Unpooled.copiedBuffer(bytes, from + i * size, Math.min(size, to - from - i * size)));
     }
 
     private static byte[] bytes(String text) {
