@@ -48,7 +48,8 @@ final class BenchRun {
             Wrk wrk = new Wrk(tools.wrk(), work);
             List<Workload> workloads = List.of(new ManifestLoad(settings, wrk),
                     new BlobPull(settings, wrk, pullBlob), new BlobPush(settings),
-                    new SmallImages(settings), new MixedLoad(settings), new Listings(settings));
+                    new SmallImages(settings), new MixedLoad(settings),
+                    new Listings(settings, wrk));
             startServers(pullBlob);
             prepare(workloads);
             for (int repeat = 0; repeat < settings.repeats(); repeat++) {
@@ -124,7 +125,8 @@ final class BenchRun {
             if (!target.isRegistry()) {
                 continue;
             }
-            Path dir = directory("startup-" + repeat + "-" + target.kind().name().toLowerCase(Locale.ROOT));
+            Path dir = directory("startup-" + repeat + "-"
+                    + target.kind().name().toLowerCase(Locale.ROOT));
             try (ServerProcess fresh = start(target.kind(), dir)) {
                 results.add(metric, target.kind(), fresh.startup().toNanos() / 1e6);
                 log("fresh " + target.kind().label() + " served its first request in "

@@ -53,7 +53,22 @@ class BenchmarkSmokeIT {
         }
         if (tools.nginx().isPresent()) {
             assertThat(figures.findValues("nginx")).isNotEmpty();
+            assertThat(withNginx(figures, Listings.TITLE))
+                    .anyMatch(name -> name.startsWith("tags page"))
+                    .anyMatch(name -> name.startsWith("catalog page"));
         }
+    }
+
+    /** The names of the figures of {@code workload} that have an nginx median. */
+    private static List<String> withNginx(JsonNode figures, String workload) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode figure : figures) {
+            if (figure.path("workload").asText().equals(workload)
+                    && figure.path("median").has("nginx")) {
+                names.add(figure.path("figure").asText());
+            }
+        }
+        return names;
     }
 
     private static void assertSane(JsonNode figure, String column) {

@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -15,8 +18,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * followed through their {@code Link} headers to the end; and the referrers of one digest
  * among many manifests. Every walk is checked to list what was seeded.
  *
- * <p>Distribution 2.8 ignores {@code n} on tag lists (one answer holds every tag) and has no
- * referrers API; its referrers figures are marked as not applicable.
+ * <p>Then one page of each, the {@code n} names after a seeded name in the middle, under wrk
+ * at 64 connections for as long as each manifest load; nginx serves its 1 KiB file to the
+ * same load as the ceiling for both rows. Each page is checked once per run to list the names
+ * that follow {@code last}.
+ *
+ * <p>Distribution 2.8 ignores {@code n} and {@code last} on tag lists (one answer holds every
+ * tag), so its tags-page figures are for that whole answer; it has no referrers API, so its
+ * referrers figures are marked as not applicable.
  */
 final class Listings implements Workload {
     static final String TITLE = "6. listings";
@@ -24,20 +33,42 @@ final class Listings implements Workload {
     static final String CATALOG_PREFIX = "bench/catalog/r";
     static final String REFERRERS_REPOSITORY = "bench/referrers";
     static final int REFERRERS_PER_SUBJECT = 10;
+    static final int PAGE_CONNECTIONS = 64;
 
     private static final Duration SEED_LIMIT = Duration.ofMinutes(10);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final long MAX_WALKS = 1_000_000;
+    /** A listing that needs more pages than this is following a Link chain that never ends. */
+    private static final int MAX_PAGES = 10_000;
 
     private final BenchSettings settings;
+    private final Wrk wrk;
     private final Image image = Image.small(7, 0, 0);
+    private final List<PageLoad> pageLoads;
 
-    Listings(BenchSettings settings) {
+    Listings(BenchSettings settings, Wrk wrk) {
         this.settings = settings;
+        this.wrk = wrk;
+        this.pageLoads = List.of(
+                pageLoad("tags", "/v2/" + TAGS_REPOSITORY + "/tags/list", "tags",
+                        settings.tags(), Listings::tag, false),
+                pageLoad("catalog", "/v2/_catalog", "repositories", settings.repositories(),
+                        Listings::repository, true));
+    }
+
+    /** The tags page, then the catalog page. */
+    List<PageLoad> pageLoads() {
+        return pageLoads;
     }
 
     @Override
     public String title() {
         return TITLE;
+    }
+
+    @Override
+    public boolean appliesTo(Target target) {
+        return true;
     }
 
     @Override
@@ -59,7 +90,31 @@ final class Listings implements Workload {
     }
 
     @Override
+    public void warmUp(Target target) {
+        if (!settings.warmUp().isZero()) {
+            pageLoads.forEach(load -> get(target, load.path(), settings.warmUp()));
+        }
+    }
+
+    @Override
     public void run(Target target, int repeat, Recorder recorder) {
+        if (!target.isRegistry()) {
+            // One load of the 1 KiB file is the ceiling of both page rows.
+            LoadResult ceiling = get(target, ManifestLoad.SMALL_FILE, settings.manifestLoad());
+            pageLoads.forEach(load -> recorder.addLoad(TITLE, load.label(), ceiling));
+            return;
+        }
+        runWalks(target, recorder);
+        for (PageLoad load : pageLoads) {
+            if (repeat == 0) {
+                checkPage(target, load);
+            }
+            recorder.addLoad(TITLE, load.label(), get(target, load.path(),
+                    settings.manifestLoad()));
+        }
+    }
+
+    private void runWalks(Target target, Recorder recorder) {
         RegistryHttp http = target.http();
         String tagsLoad = String.format(Locale.ROOT, "tags list (%,d tags, n=%d)", settings.tags(),
                 settings.pageSize());
@@ -103,9 +158,6 @@ final class Listings implements Workload {
         return Metric.lower(TITLE, load + ": full listing, median", "ms");
     }
 
-    /** A listing that needs more pages than this is following a Link chain that never ends. */
-    private static final int MAX_PAGES = 10_000;
-
     private int walkTags(RegistryHttp http) {
         Optional<String> next = Optional.of("/v2/" + TAGS_REPOSITORY + "/tags/list?n="
                 + settings.pageSize());
@@ -116,7 +168,7 @@ final class Listings implements Workload {
             tags += page.body().path("tags").size();
             next = page.next();
             requests++;
-            check(requests <= MAX_PAGES, "pages requested: " + requests + " (expected: the Link chain to end)");
+            checkPages(requests);
         }
         check(tags == settings.tags(), "tags listed: " + tags + " (expected: " + settings.tags()
                 + ")");
@@ -134,11 +186,61 @@ final class Listings implements Workload {
             }
             next = page.next();
             requests++;
-            check(requests <= MAX_PAGES, "pages requested: " + requests + " (expected: the Link chain to end)");
+            checkPages(requests);
         }
         check(seeded == settings.repositories(), "seeded repositories listed: " + seeded
                 + " (expected: " + settings.repositories() + ")");
         return requests;
+    }
+
+    private static void checkPages(int requests) {
+        check(requests <= MAX_PAGES, "pages requested: " + requests
+                + " (expected: the Link chain to end)");
+    }
+
+    /**
+     * The page of {@code n} names after the one in the middle of {@code count} seeded names, so
+     * the page lies among them; {@code pagedByDistribution} says whether Distribution 2.8
+     * honours {@code n} and {@code last} there.
+     */
+    private PageLoad pageLoad(String listing, String path, String field, int count,
+            IntFunction<String> name, boolean pagedByDistribution) {
+        int size = settings.pageSize();
+        if (count <= size) {
+            throw new IllegalArgumentException(listing + ": " + count + " names (expected: at "
+                    + "least n + 1 = " + (size + 1) + ", so a full page follows a seeded one)");
+        }
+        int middle = (count - size) / 2;
+        String last = name.apply(middle);
+        String label = String.format(Locale.ROOT, "%s page (n=%d, last=%s), %d conns", listing,
+                size, last, PAGE_CONNECTIONS);
+        List<String> expected = IntStream.rangeClosed(middle + 1, middle + size)
+                .mapToObj(name)
+                .toList();
+        return new PageLoad(label, path + "?n=" + size + "&last=" + last, field, expected,
+                pagedByDistribution, count);
+    }
+
+    /** Fails unless one GET of the page lists what it should, before the load measures it. */
+    private static void checkPage(Target target, PageLoad load) {
+        List<String> listed = new ArrayList<>();
+        target.http().page(load.path()).body().path(load.field())
+                .forEach(name -> listed.add(name.asText()));
+
+        if (target.kind() == Target.Kind.DISTRIBUTION && !load.pagedByDistribution()) {
+            check(listed.size() == load.seeded(), "GET " + load.path() + " on Distribution "
+                    + "listed " + listed.size() + " names (expected: all " + load.seeded() + ")");
+        } else {
+            check(listed.equals(load.expected()), "GET " + load.path() + " on "
+                    + target.kind().label() + " listed " + listed.size() + " names from "
+                    + (listed.isEmpty() ? "none" : listed.get(0)) + " (expected: "
+                    + load.expected().size() + " from " + load.expected().get(0) + ")");
+        }
+    }
+
+    private LoadResult get(Target target, String path, Duration duration) {
+        return wrk.get(target.process().baseUri().resolve(path), PAGE_CONNECTIONS, duration,
+                TIMEOUT, Map.of());
     }
 
     private int listReferrers(RegistryHttp http) {
@@ -151,7 +253,7 @@ final class Listings implements Workload {
     }
 
     private void seedRepository(RegistryHttp http, int number) {
-        String repository = CATALOG_PREFIX + String.format("%05d", number);
+        String repository = repository(number);
         http.mountBlob(repository, image.config().digest(), TAGS_REPOSITORY);
         http.putManifest(repository, "v1", image.manifest());
     }
@@ -168,7 +270,11 @@ final class Listings implements Workload {
     }
 
     private static String tag(int number) {
-        return String.format("t%05d", number);
+        return String.format(Locale.ROOT, "t%05d", number);
+    }
+
+    private static String repository(int number) {
+        return CATALOG_PREFIX + String.format(Locale.ROOT, "%05d", number);
     }
 
     private static void check(boolean condition, String message) {
@@ -181,5 +287,14 @@ final class Listings implements Workload {
     @FunctionalInterface
     private interface Walk {
         int run();
+    }
+
+    /**
+     * One page under load: its label in the report, its path, the JSON array that lists its
+     * names, the names it must list, whether Distribution 2.8 pages it, and how many names were
+     * seeded (what Distribution lists when it does not page).
+     */
+    record PageLoad(String label, String path, String field, List<String> expected,
+            boolean pagedByDistribution, int seeded) {
     }
 }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,11 +68,8 @@ final class Report {
             figure.put("better", row.metric().better().name().toLowerCase(Locale.ROOT));
             ObjectNode medians = figure.putObject("median");
             row.medians().forEach((kind, value) -> medians.put(kind.label(), value));
-            if (row.ratio().isPresent()) {
-                figure.put("berthOverDistribution", row.ratio().getAsDouble());
-            } else {
-                figure.putNull("berthOverDistribution");
-            }
+            putRatio(figure, "berthOverDistribution", row.berthOver(Kind.DISTRIBUTION));
+            putRatio(figure, "berthOverNginx", row.berthOver(Kind.NGINX));
             ObjectNode samples = figure.putObject("samples");
             row.samples().forEach((kind, values) -> {
                 ArrayNode list = samples.putArray(kind.label());
@@ -81,6 +79,14 @@ final class Report {
             row.notApplicable().forEach((kind, reason) -> notApplicable.put(kind.label(), reason));
         }
         return root;
+    }
+
+    private static void putRatio(ObjectNode figure, String field, OptionalDouble ratio) {
+        if (ratio.isPresent()) {
+            figure.put(field, ratio.getAsDouble());
+        } else {
+            figure.putNull(field);
+        }
     }
 
     private static ObjectNode settingsJson(BenchSettings settings) {
@@ -123,8 +129,8 @@ final class Report {
                 version(machine.distribution()), version(machine.nginx()),
                 version(machine.wrk())));
         out.append("| workload | figure | unit | better | Berth | Distribution "
-                + "| Berth/Distribution | nginx |\n");
-        out.append("|---|---|---|:-:|--:|--:|--:|--:|\n");
+                + "| Berth/Distribution | nginx | Berth/nginx |\n");
+        out.append("|---|---|---|:-:|--:|--:|--:|--:|--:|\n");
         String workload = "";
         for (Results.Row row : rows) {
             Metric metric = row.metric();
@@ -134,9 +140,9 @@ final class Report {
                     .append(" | ").append(metric.better().symbol())
                     .append(" | ").append(cell(row, Kind.BERTH))
                     .append(" | ").append(cell(row, Kind.DISTRIBUTION))
-                    .append(" | ").append(row.ratio().isPresent()
-                            ? String.format(Locale.ROOT, "%.2f", row.ratio().getAsDouble()) : "")
+                    .append(" | ").append(ratio(row.berthOver(Kind.DISTRIBUTION)))
                     .append(" | ").append(cell(row, Kind.NGINX))
+                    .append(" | ").append(ratio(row.berthOver(Kind.NGINX)))
                     .append(" |\n");
             workload = metric.workload();
         }
@@ -156,6 +162,10 @@ final class Report {
         }
         Double value = row.medians().get(kind);
         return value == null ? "" : number(value);
+    }
+
+    private static String ratio(OptionalDouble ratio) {
+        return ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "";
     }
 
     /** About three significant digits, thousands separated. */

@@ -17,18 +17,18 @@ final class Results {
     private final Map<Metric, Map<Kind, List<Double>>> samples = new LinkedHashMap<>();
     private final Map<Metric, Map<Kind, String>> notApplicable = new LinkedHashMap<>();
 
-    /** One figure of the report: medians per server and the Berth/Distribution ratio. */
+    /** One figure of the report: medians per server and Berth's ratios to the others. */
     record Row(Metric metric, Map<Kind, Double> medians, Map<Kind, List<Double>> samples,
             Map<Kind, String> notApplicable) {
 
-        /** Berth's median over Distribution's, when both exist and the divisor is not zero. */
-        OptionalDouble ratio() {
+        /** Berth's median over {@code other}'s, when both exist and the divisor is not zero. */
+        OptionalDouble berthOver(Kind other) {
             Double berth = medians.get(Kind.BERTH);
-            Double distribution = medians.get(Kind.DISTRIBUTION);
-            if (berth == null || distribution == null || distribution == 0) {
+            Double divisor = medians.get(other);
+            if (berth == null || divisor == null || divisor == 0) {
                 return OptionalDouble.empty();
             }
-            return OptionalDouble.of(berth / distribution);
+            return OptionalDouble.of(berth / divisor);
         }
     }
 

@@ -30,7 +30,7 @@ class ResultsTest {
 
         assertThat(row.medians()).containsEntry(Kind.BERTH, 20.0)
                 .containsEntry(Kind.DISTRIBUTION, 5.0);
-        assertThat(row.ratio()).hasValue(4.0);
+        assertThat(row.berthOver(Kind.DISTRIBUTION)).hasValue(4.0);
     }
 
     @Test
@@ -41,16 +41,29 @@ class ResultsTest {
 
         Results.Row row = results.rows().get(0);
 
-        assertThat(row.ratio()).isEmpty();
+        assertThat(row.berthOver(Kind.DISTRIBUTION)).isEmpty();
         assertThat(row.notApplicable()).containsEntry(Kind.DISTRIBUTION, "no such API");
     }
 
     @Test
-    void number_magnitudes_aboutThreeSignificantDigits() {
-        assertThat(Report.number(123_456.7)).isEqualTo("123,457");
-        assertThat(Report.number(12.345)).isEqualTo("12.3");
-        assertThat(Report.number(1.2345)).isEqualTo("1.23");
-        assertThat(Report.number(0.012345)).isEqualTo("0.0123");
-        assertThat(Report.number(0)).isEqualTo("0");
+    void berthOver_nginxFigure_ratioToNginxOnly() {
+        Results.Row row = berthAndNginx(40, 100);
+
+        assertThat(row.berthOver(Kind.NGINX)).hasValue(0.4);
+        assertThat(row.berthOver(Kind.DISTRIBUTION)).isEmpty();
+    }
+
+    @Test
+    void berthOver_zeroDivisor_empty() {
+        Results.Row row = berthAndNginx(3, 0);
+
+        assertThat(row.berthOver(Kind.NGINX)).isEmpty();
+    }
+
+    private static Results.Row berthAndNginx(double berth, double nginx) {
+        Results results = new Results();
+        results.add(RATE, Kind.BERTH, berth);
+        results.add(RATE, Kind.NGINX, nginx);
+        return results.rows().get(0);
     }
 }

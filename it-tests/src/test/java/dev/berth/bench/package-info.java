@@ -5,9 +5,9 @@
  * {@code target/bench/results.json} and {@code results.md}; {@code BenchmarkSmokeIT} runs every
  * workload at tiny sizes in the test suite so the harness keeps working.
  *
- * <p>GET loads go through {@code wrk}; HEAD loads, pushes, the mixed load and listings go
- * through the small Java generators here ({@link dev.berth.bench.HeadLoad},
- * {@link dev.berth.bench.RegistryHttp}). Server CPU time and resident memory come from
- * {@code /proc}.
+ * <p>GET loads, listing pages among them, go through {@code wrk}; HEAD loads, pushes, the
+ * mixed load and listing walks go through the small Java generators here
+ * ({@link dev.berth.bench.HeadLoad}, {@link dev.berth.bench.RegistryHttp}). Server CPU time
+ * and resident memory come from {@code /proc}.
  */
 package dev.berth.bench;
