@@ -66,24 +66,6 @@ final class RegistryHttp implements AutoCloseable {
                 .PUT(BodyPublishers.ofByteArray(blob.bytes())), 201);
     }
 
-    /** Pushes {@code blob} in {@code PATCH}es of {@code chunkSize} bytes, then a bodiless PUT. */
-    void pushChunked(String repository, Blob blob, int chunkSize) {
-        String location = startUpload(repository);
-        for (int offset = 0; offset < blob.size(); offset += chunkSize) {
-            int length = Math.min(chunkSize, blob.size() - offset);
-            HttpResponse<byte[]> response = send(HttpRequest.newBuilder(base.resolve(location))
-                    .timeout(LARGE_TIMEOUT)
-                    .header("Content-Type", OCTET_STREAM)
-                    .header("Content-Range", offset + "-" + (offset + length - 1))
-                    .method("PATCH", BodyPublishers.ofByteArray(blob.bytes(), offset, length)),
-                    202);
-            location = location(response);
-        }
-        send(HttpRequest.newBuilder(base.resolve(withDigest(location, blob.digest())))
-                .timeout(TIMEOUT)
-                .PUT(BodyPublishers.noBody()), 201);
-    }
-
     /** Links a blob held by repository {@code from} into {@code repository}. */
     void mountBlob(String repository, String digest, String from) {
         send(request("/v2/" + repository + "/blobs/uploads/?mount=" + digest + "&from=" + from)
@@ -167,7 +149,8 @@ final class RegistryHttp implements AutoCloseable {
                         + response.request().uri() + " answered no Location"));
     }
 
-    private static String withDigest(String location, String digest) {
+    /** {@code location} with the {@code digest} query parameter that finishes an upload. */
+    static String withDigest(String location, String digest) {
         return location + (location.contains("?") ? "&" : "?") + "digest=" + digest;
     }
 

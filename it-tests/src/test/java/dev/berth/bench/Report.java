@@ -91,7 +91,7 @@ final class Report {
 
     private static ObjectNode settingsJson(BenchSettings settings) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("berthHeap", Servers.BERTH_HEAP);
+        node.put("berthJvm", String.join(" ", Servers.BERTH_JVM));
         node.put("warmUpSeconds", settings.warmUp().toMillis() / 1000.0);
         node.putPOJO("connections", settings.connections());
         node.put("manifestLoadSeconds", settings.manifestLoad().toMillis() / 1000.0);
@@ -125,7 +125,7 @@ final class Report {
                     + " noisy.");
         }
         out.append(String.format(Locale.ROOT, "%n%nSoftware: Berth on %s with %s; Distribution %s;"
-                + " nginx %s; wrk %s.%n%n", machine.java(), Servers.BERTH_HEAP,
+                + " nginx %s; wrk %s.%n%n", machine.java(), String.join(" ", Servers.BERTH_JVM),
                 version(machine.distribution()), version(machine.nginx()),
                 version(machine.wrk())));
         out.append("| workload | figure | unit | better | Berth | Distribution "
