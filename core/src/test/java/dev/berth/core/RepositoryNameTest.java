@@ -4,8 +4,10 @@ import static dev.berth.core.RegistryFailures.thrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,5 +131,28 @@ class RepositoryNameTest {
         Collections.sort(names);
 
         assertThat(names).containsExactly(library, alpine, busybox);
+    }
+
+    @Test
+    void hasValidComponents_randomNames_agreesWithThePattern() {
+        // Names from an alphabet of the characters that matter, so that the interesting mixes of
+        // runs, separators and slashes come up often; the hand-written check must agree with the
+        // documented pattern on every one.
+        String alphabet = "ab0._-/A~";
+        Random random = new Random(42);
+        int valid = 0;
+        for (int round = 0; round < 200_000; round++) {
+            StringBuilder name = new StringBuilder();
+            int length = random.nextInt(9);
+            for (int i = 0; i < length; i++) {
+                name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = name.toString();
+            boolean expected = !text.isEmpty() && Arrays.stream(text.split("/", -1))
+                    .allMatch(component -> RepositoryName.componentPattern().matcher(component).matches());
+            assertThat(RepositoryName.hasValidComponents(text)).as(text).isEqualTo(expected);
+            valid += expected ? 1 : 0;
+        }
+        assertThat(valid).isGreaterThan(1_000);
     }
 }
