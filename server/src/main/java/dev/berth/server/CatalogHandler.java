@@ -30,25 +30,27 @@ final class CatalogHandler {
      */
     Mono<Void> list(HttpServerRequest request, HttpServerResponse response, Predicate<String> visible) {
         Listing listing = Listing.of(request);
-        return visibleAfter(listing.last(), listing.limit() + 1, visible)
+        int wanted = listing.limit() + 1;
+        return visibleAfter(listing.last(), wanted, Math.min(wanted, BATCH), visible)
                 .flatMap(fetched -> send(request, response, listing, fetched));
     }
 
     /**
-     * Up to {@code wanted} visible names after {@code last}, reading the table in batches.
+     * Up to {@code wanted} visible names after {@code last}, reading {@code asked} names first
+     * (enough when every name is visible) and then batches of {@link #BATCH}.
      *
      * <p>Limitation: a caller who may see few of many repositories makes the walk read every
      * name after {@code last}; fine for thousands of repositories, slow for millions.
      */
-    private Mono<List<String>> visibleAfter(String last, int wanted, Predicate<String> visible) {
-        return metadata.listRepositories(last, BATCH)
+    private Mono<List<String>> visibleAfter(String last, int wanted, int asked, Predicate<String> visible) {
+        return metadata.listRepositories(last, asked)
                 .collectList()
                 .flatMap(batch -> {
                     List<String> shown = batch.stream().filter(visible).limit(wanted).toList();
-                    if (shown.size() >= wanted || batch.size() < BATCH) {
+                    if (shown.size() >= wanted || batch.size() < asked) {
                         return Mono.just(shown);
                     }
-                    return visibleAfter(batch.get(batch.size() - 1), wanted - shown.size(), visible)
+                    return visibleAfter(batch.get(batch.size() - 1), wanted - shown.size(), BATCH, visible)
                             .map(more -> concat(shown, more));
                 });
     }
