@@ -76,7 +76,8 @@ public final class RegistryServer {
             resources.add(maintenance.schedule(background));
             LoopResources loops = LoopResources.create("berth-http", 1, EVENT_LOOPS, true);
             resources.add(loops);
-            HttpServer http = http(config, router(storage, clock, authenticator, observability, maintenance, ready))
+            HttpServer http = http(config, router(storage, clock, authenticator, observability, maintenance, ready,
+                    UploadHandler.touchInterval(GcSetup.uploadIdle(config.uploads()))))
                     .runOn(loops);
             return secure(config, http, background, resources)
                     .flatMap(HttpServer::bind)
@@ -90,11 +91,11 @@ public final class RegistryServer {
     }
 
     private static Router router(Storage storage, Clock clock, Authenticator authenticator,
-            Observability observability, Maintenance maintenance, AtomicBoolean ready) {
+            Observability observability, Maintenance maintenance, AtomicBoolean ready, Duration touchInterval) {
         return new Router(
                 new ManifestHandler(storage.metadata()),
                 new BlobHandler(storage.metadata(), storage.blobs()),
-                new UploadHandler(storage.metadata(), storage.blobs(), clock),
+                new UploadHandler(storage.metadata(), storage.blobs(), clock, touchInterval),
                 new TagHandler(storage.metadata()),
                 new CatalogHandler(storage.metadata()),
                 new ReferrerHandler(storage.metadata()),

@@ -1,6 +1,7 @@
 package dev.berth.server;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -28,14 +29,30 @@ import dev.berth.storage.UploadSession;
  * repository only once its bytes matched the digest the client named.
  */
 final class UploadHandler {
+    /** The longest an upload's idle clock is left behind while its chunks arrive. */
+    private static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
+
     private final MetadataStore metadata;
     private final BlobStore blobs;
     private final Clock clock;
+    private final Duration touchInterval;
 
-    UploadHandler(MetadataStore metadata, BlobStore blobs, Clock clock) {
+    /** @param touchInterval how stale an upload's idle clock may get; see {@link #touchInterval(Duration)} */
+    UploadHandler(MetadataStore metadata, BlobStore blobs, Clock clock, Duration touchInterval) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.clock = clock;
+        this.touchInterval = touchInterval;
+    }
+
+    /**
+     * How stale an upload's idle clock may get while chunks arrive, for uploads that expire after
+     * {@code uploadIdle}: a minute, or a tenth of {@code uploadIdle} when that is shorter, so an
+     * active upload never comes near expiry.
+     */
+    static Duration touchInterval(Duration uploadIdle) {
+        Duration tenth = uploadIdle.dividedBy(10);
+        return tenth.compareTo(MAX_TOUCH_INTERVAL) < 0 ? tenth : MAX_TOUCH_INTERVAL;
     }
 
     /**
@@ -105,12 +122,24 @@ final class UploadHandler {
                 .then(Mono.defer(() -> created(response, name, digest)));
     }
 
-    /** {@code PATCH}: one more chunk, at the end of what the upload holds. */
+    /**
+     * {@code PATCH}: one more chunk, at the end of what the upload holds. The session's idle clock
+     * is reset at most once a {@code touchInterval}: a client pushing a layer in many chunks
+     * would otherwise queue one database write per chunk behind the single writer.
+     */
     Mono<Void> patch(HttpServerRequest request, HttpServerResponse response, RepositoryName name, String id) {
         return requireSession(name, id)
-                .then(appendBody(request, id))
-                .flatMap(size -> metadata.touchUpload(id, clock.instant()).thenReturn(size))
+                .flatMap(session -> appendBody(request, id).flatMap(size -> touch(session).thenReturn(size)))
                 .flatMap(size -> progress(response, HttpResponseStatus.ACCEPTED, name, id, size));
+    }
+
+    /** Resets the idle clock of {@code session} unless it was reset less than {@code touchInterval} ago. */
+    Mono<Void> touch(UploadSession session) {
+        Instant now = clock.instant();
+        if (Duration.between(session.touchedAt(), now).compareTo(touchInterval) < 0) {
+            return Mono.empty();
+        }
+        return metadata.touchUpload(session.id(), now);
     }
 
     /** {@code PUT ?digest=}: the last chunk, if any, then the digest check and the blob's link. */
