@@ -2,6 +2,7 @@ package dev.berth.bench;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,6 +22,11 @@ final class BlobPush implements Workload {
     static final String REPOSITORY = "bench/push";
     /** The longest a push may wait for any one answer. */
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * Pushes of each kind per repeat, of which the median counts: a single push of 256 MiB took
+     * anywhere from 0.5 to 1.1 s on one quiet machine, too noisy for one sample per repeat.
+     */
+    private static final int PUSHES_PER_REPEAT = 3;
 
     private final BenchSettings settings;
     private final byte[] buffer;
@@ -52,15 +58,28 @@ final class BlobPush implements Workload {
         long size = settings.blobSize();
         String label = BlobPull.size(size);
         double cpuBefore = target.cpuSeconds();
-        double[] seconds = pushBoth(target, repeat * 2L);
+        double[] monolithic = new double[PUSHES_PER_REPEAT];
+        double[] chunked = new double[PUSHES_PER_REPEAT];
+        for (int i = 0; i < PUSHES_PER_REPEAT; i++) {
+            double[] seconds = pushBoth(target, (repeat * (long) PUSHES_PER_REPEAT + i) * 2);
+            monolithic[i] = seconds[0];
+            chunked[i] = seconds[1];
+        }
         double cpu = target.cpuSeconds() - cpuBefore;
 
         recorder.add(Metric.higher(TITLE, label + " monolithic (POST, PUT): throughput", "MB/s"),
-                size / seconds[0] / 1e6);
+                size / median(monolithic) / 1e6);
         recorder.add(Metric.higher(TITLE, label + " chunked (" + BlobPull.size(
                 settings.chunkSize()) + " PATCHes): throughput", "MB/s"),
-                size / seconds[1] / 1e6);
-        recorder.add(Metric.lower(TITLE, "server CPU per GB pushed", "s"), cpu / (2 * size / 1e9));
+                size / median(chunked) / 1e6);
+        recorder.add(Metric.lower(TITLE, "server CPU per GB pushed", "s"),
+                cpu / (2.0 * PUSHES_PER_REPEAT * size / 1e9));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /**
