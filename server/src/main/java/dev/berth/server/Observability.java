@@ -29,8 +29,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * series stays bounded however many repositories exist.
  *
  * <p>Why not Reactor Netty's own HTTP metrics: they look up several meters per request and time
- * bytes and connections too, which halved the rate of small answers such as manifests in the
- * benchmark. One timer per route, method and status, found in a map, costs far less.
+ * bytes and connections too. Together with its access log (which formats a date per request even
+ * when its logger is off) they took about half the CPU of a manifest GET in the benchmark. One
+ * timer per route, method and status, found in a map, costs far less.
  */
 final class Observability {
     /** The methods tagged by name; requests with any other method are tagged {@code other}. */
