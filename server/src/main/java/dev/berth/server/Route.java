@@ -24,7 +24,9 @@ enum Route {
     BLOB("/v2/{name}/blobs/{digest}"),
     TAGS("/v2/{name}/tags/list"),
     REFERRERS("/v2/{name}/referrers/{digest}"),
-    OTHER("other");
+    OTHER("other"),
+    /** A path whose percent-escapes cannot be decoded; {@link #match} never returns it. */
+    INVALID("invalid");
 
     private static final String V2 = "/v2/";
 

@@ -69,8 +69,8 @@ final class Router {
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
         long started = System.nanoTime();
         response.header("Docker-Distribution-API-Version", "registry/2.0");
-        String path = new QueryStringDecoder(request.uri()).path();
-        Route.Match match = Route.match(path);
+        String path = decodedPath(request.uri());
+        Route.Match match = path == null ? new Route.Match(Route.INVALID, null, null) : Route.match(path);
         Mono<Void> handling = Mono.defer(() -> Mono.from(dispatch(request, response, path, match)));
         if (!mayCarryBody(request.method())) {
             handling = ErrorWriter.drain(request).then(handling);
@@ -78,6 +78,15 @@ final class Router {
         return handling.onErrorResume(error -> Mono.from(ErrorWriter.write(request, response, error)))
                 .doFinally(signal -> observability.recordRequest(match.route(), request.method(),
                         response.status().code(), System.nanoTime() - started));
+    }
+
+    /** The request path with its escapes decoded, or {@code null} when they are malformed. */
+    private static String decodedPath(String uri) {
+        try {
+            return new QueryStringDecoder(uri).path();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static boolean mayCarryBody(HttpMethod method) {
@@ -145,6 +154,9 @@ final class Router {
                 return authorized(request, response, name, PULL,
                         caller -> referrers.list(request, response, name, match.argument()));
             }
+            case INVALID:
+                throw ErrorCode.UNSUPPORTED.exception(400, "request path: " + request.uri()
+                        + " (expected: a path with valid percent-escapes)");
             default:
                 throw ErrorCode.UNSUPPORTED.exception(404, "no such endpoint: " + path);
         }

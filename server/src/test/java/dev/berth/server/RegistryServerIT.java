@@ -108,6 +108,17 @@ class RegistryServerIT {
     }
 
     @Test
+    void get_malformedPercentEscape_400WithOciErrorAndConnectionStillServes() {
+        String body = client.get().uri("/v2/bad%zzname/tags/list")
+                .responseSingle((response, content) -> content.asString()
+                        .map(text -> response.status().code() + " " + text))
+                .block(TIMEOUT);
+
+        assertThat(body).startsWith("400 ").contains("\"code\":\"UNSUPPORTED\"").contains("percent-escapes");
+        assertThat(status(client.get().uri("/healthz"))).isEqualTo(200);
+    }
+
+    @Test
     void probes_runningServer_ok() {
         assertThat(status(client.get().uri("/healthz"))).isEqualTo(200);
         assertThat(status(client.get().uri("/readyz"))).isEqualTo(200);
