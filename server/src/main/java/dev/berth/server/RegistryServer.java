@@ -33,21 +33,24 @@ public final class RegistryServer {
     /** A client that sends nothing for this long is cut off; large pushes keep sending. */
     private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(2);
     /**
-     * One event loop per CPU. Reactor Netty's default is at least four, which on a two-CPU
-     * machine made the loops take turns on the CPUs: the benchmark's manifest GET rate nearly
-     * doubled with two loops instead of four.
+     * One event loop per CPU (beside one thread that only accepts connections). Reactor Netty's
+     * default is at least four, which on a two-CPU machine made the loops take turns on the CPUs:
+     * the benchmark's manifest GET rate nearly doubled with two loops instead of four.
      */
     private static final int EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
+    private static final Duration LOOPS_STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Storage storage;
     private final DisposableServer server;
+    private final LoopResources loops;
     private final Disposable.Composite resources;
     private final AtomicBoolean ready;
 
-    private RegistryServer(Storage storage, DisposableServer server, Disposable.Composite resources,
-            AtomicBoolean ready) {
+    private RegistryServer(Storage storage, DisposableServer server, LoopResources loops,
+            Disposable.Composite resources, AtomicBoolean ready) {
         this.storage = storage;
         this.server = server;
+        this.loops = loops;
         this.resources = resources;
         this.ready = ready;
     }
@@ -61,6 +64,7 @@ public final class RegistryServer {
 
     private static Mono<RegistryServer> bind(ServerConfig config, Clock clock, Storage storage) {
         Disposable.Composite resources = Disposables.composite();
+        LoopResources loops = LoopResources.create("berth-http", 1, EVENT_LOOPS, true);
         return Mono.defer(() -> {
             Scheduler background = AuthSetup.backgroundScheduler();
             resources.add(background);
@@ -74,8 +78,6 @@ public final class RegistryServer {
             Authenticator authenticator = AuthSetup.create(config, storage, background, clock);
             Maintenance maintenance = new Maintenance(storage.garbageCollector(), config, observability);
             resources.add(maintenance.schedule(background));
-            LoopResources loops = LoopResources.create("berth-http", 1, EVENT_LOOPS, true);
-            resources.add(loops);
             HttpServer http = http(config, router(storage, clock, authenticator, observability, maintenance, ready,
                     UploadHandler.touchInterval(GcSetup.uploadIdle(config.uploads()))))
                     .runOn(loops);
@@ -85,9 +87,12 @@ public final class RegistryServer {
                         ready.set(true);
                         LOG.info("registry ready address={}:{} port={} tls={} data={}", config.host(), server.port(),
                                 server.port(), config.tls(), config.data());
-                        return new RegistryServer(storage, server, resources, ready);
+                        return new RegistryServer(storage, server, loops, resources, ready);
                     });
-        }).doOnError(error -> resources.dispose());
+        }).doOnError(error -> {
+            resources.dispose();
+            loops.dispose();
+        });
     }
 
     private static Router router(Storage storage, Clock clock, Authenticator authenticator,
@@ -150,12 +155,16 @@ public final class RegistryServer {
         return server.onDispose();
     }
 
-    /** Stops accepting requests, waits for those in flight, then closes storage. */
+    /**
+     * Stops accepting requests, waits for those in flight and for the event loops to end, then
+     * closes storage.
+     */
     public Mono<Void> stop() {
         return Mono.fromRunnable(() -> {
             ready.set(false);
             server.disposeNow(Duration.ofSeconds(20));
-        }).then(Mono.fromRunnable(resources::dispose))
+        }).then(loops.disposeLater(Duration.ZERO, LOOPS_STOP_TIMEOUT))
+                .then(Mono.fromRunnable(resources::dispose))
                 .then(storage.close());
     }
 }
