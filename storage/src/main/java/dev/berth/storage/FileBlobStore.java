@@ -11,14 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -29,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 import dev.berth.core.Digest;
 import dev.berth.core.Digester;
@@ -54,24 +48,31 @@ final class FileBlobStore implements BlobStore {
     private static final int HASH_BUFFER = 1 << 20;
     private static final int WRITE_PREFETCH = 2;
     private static final int BATCH_BYTES = 512 * 1024;
-    /** Batches at least this large are hashed on another thread while they are written. */
-    private static final int PARALLEL_HASH_BYTES = 64 * 1024;
 
     private final Path blobs;
     private final Path uploads;
     private final Scheduler io;
+    private final Scheduler hashing;
     private final WriteStep writeStep;
     private final ConcurrentMap<String, UploadState> states = new ConcurrentHashMap<>();
 
-    FileBlobStore(Path root, Scheduler io) {
-        this(root, io, FileBlobStore::writeFully);
+    /**
+     * A store under {@code root}.
+     *
+     * @param io where file work runs; it may block
+     * @param hashing where large upload batches are hashed; CPU work only, so it must not be
+     *        {@code io}, whose threads wait for it
+     */
+    FileBlobStore(Path root, Scheduler io, Scheduler hashing) {
+        this(root, io, hashing, FileBlobStore::writeFully);
     }
 
     /** A store whose appends write through {@code writeStep}, so tests can make the disk fail. */
-    FileBlobStore(Path root, Scheduler io, WriteStep writeStep) {
+    FileBlobStore(Path root, Scheduler io, Scheduler hashing, WriteStep writeStep) {
         this.blobs = root.resolve("blobs");
         this.uploads = root.resolve("uploads");
         this.io = io;
+        this.hashing = hashing;
         this.writeStep = writeStep;
         try {
             Files.createDirectories(blobs);
@@ -157,7 +158,7 @@ final class FileBlobStore implements BlobStore {
         });
     }
 
-    private static void releaseAll(List<?> buffers) {
+    static void releaseAll(List<?> buffers) {
         buffers.forEach(ReferenceCountUtil::safeRelease);
     }
 
@@ -178,7 +179,7 @@ final class FileBlobStore implements BlobStore {
             if (state.digester != null && state.digester.bytes() != size) {
                 state.digester = null;
             }
-            return new UploadWriter(uploadId, channel, state, writeStep, Schedulers.parallel());
+            return new UploadWriter(uploadId, channel, state, writeStep, hashing);
         } catch (NoSuchFileException e) {
             state.unlock();
             throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId);
@@ -370,9 +371,10 @@ final class FileBlobStore implements BlobStore {
     }
 
     /** What Berth remembers of an upload between requests: its running hash, and who writes. */
-    private static final class UploadState {
+    static final class UploadState {
         private final AtomicBoolean busy = new AtomicBoolean();
-        private Digester digester = Digester.sha256();
+        /** The running hash of the bytes written so far, or {@code null} when it no longer matches. */
+        Digester digester = Digester.sha256();
 
         boolean tryLock() {
             return busy.compareAndSet(false, true);
@@ -380,125 +382,6 @@ final class FileBlobStore implements BlobStore {
 
         void unlock() {
             busy.set(false);
-        }
-    }
-
-    /** One append: the open file, written batch by batch on the I/O scheduler and hashed beside it. */
-    private static final class UploadWriter {
-        private final String uploadId;
-        private final FileChannel channel;
-        private final UploadState state;
-        private final WriteStep writeStep;
-        /** Where large batches are hashed: CPU work only, so it never waits for the I/O scheduler. */
-        private final Scheduler hasher;
-        private boolean closed;
-
-        UploadWriter(String uploadId, FileChannel channel, UploadState state, WriteStep writeStep,
-                Scheduler hasher) {
-            this.uploadId = uploadId;
-            this.channel = channel;
-            this.state = state;
-            this.writeStep = writeStep;
-            this.hasher = hasher;
-        }
-
-        /**
-         * Writes a batch to the file while another thread adds it to the running hash: hashing
-         * and writing each cost about as much as the other, so a push is bounded by the slower
-         * of the two instead of their sum. Both have finished when this returns, and every
-         * buffer of the batch is released, whether the write succeeded or not.
-         */
-        void write(List<ByteBuf> batch) {
-            CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
-            try {
-                hashed = hash(batch);
-                for (ByteBuf buf : batch) {
-                    for (ByteBuffer nio : buf.nioBuffers()) {
-                        writeStep.write(channel, nio);
-                    }
-                }
-                hashed.join();
-            } catch (IOException e) {
-                awaitQuietly(hashed);
-                // Part of the batch may be on disk: the hash no longer matches the file, so
-                // commit hashes the file again.
-                state.digester = null;
-                throw diskFailed(e);
-            } finally {
-                awaitQuietly(hashed);
-                releaseAll(batch);
-            }
-        }
-
-        /** Starts hashing the batch: on the CPU scheduler when it is large, here when small. */
-        private CompletableFuture<Void> hash(List<ByteBuf> batch) {
-            Digester digester = state.digester;
-            if (digester == null) {
-                return CompletableFuture.completedFuture(null);
-            }
-            List<ByteBuffer> views = new ArrayList<>(batch.size());
-            long bytes = 0;
-            for (ByteBuf buf : batch) {
-                bytes += buf.readableBytes();
-                views.addAll(List.of(buf.nioBuffers()));
-            }
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            Runnable task = () -> {
-                try {
-                    views.forEach(digester::update);
-                    done.complete(null);
-                } catch (RuntimeException | Error e) {
-                    done.completeExceptionally(e);
-                }
-            };
-            if (bytes < PARALLEL_HASH_BYTES) {
-                task.run();
-                return done;
-            }
-            try {
-                hasher.schedule(task);
-            } catch (RejectedExecutionException e) {
-                task.run();
-            }
-            return done;
-        }
-
-        private static void awaitQuietly(CompletableFuture<Void> hashed) {
-            try {
-                hashed.join();
-            } catch (CompletionException | CancellationException e) {
-                // Reported by the caller's own join; here it only has to be over.
-            }
-        }
-
-        /** A failed write is the operator's problem, not the client's: logged once, at ERROR. */
-        private RuntimeException diskFailed(IOException e) {
-            LOG.error("upload write failed upload={} error={}", uploadId, e.toString());
-            return ErrorCode.INSUFFICIENT_STORAGE.exception("the registry could not write the upload;"
-                    + " it keeps the bytes received before, resume from its Range once space is freed");
-        }
-
-        long finish() throws IOException {
-            return channel.position();
-        }
-
-        /**
-         * Ends the append, whether it finished, failed or was cut off: the bytes written stay, and
-         * the running hash still covers exactly them, so the client may resume from the size it
-         * is told.
-         */
-        void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.warn("upload file not closed cleanly error={}", e.toString());
-            } finally {
-                state.unlock();
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.storage;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -34,6 +35,12 @@ import reactor.core.publisher.Mono;
  * @param <K> what a list is kept for: a repository, or {@link Catalog}
  */
 final class ListingCache<K> {
+    /**
+     * The longest a list is kept. Writes drop lists as they complete; this bounds the one case
+     * they cannot cover: a write cancelled (its client gone) while its commit is still running
+     * drops the list at the cancel, so a load in between may install a list without that write.
+     */
+    private static final Duration MAX_AGE = Duration.ofMinutes(5);
     /** Stamps are per stripe of keys, so a write to one repository rarely spoils another's load. */
     private static final int STRIPES = 64;
 
@@ -57,6 +64,7 @@ final class ListingCache<K> {
         this.maxNames = maxNames;
         this.source = source;
         this.lists = Caffeine.newBuilder()
+                .expireAfterWrite(MAX_AGE)
                 .maximumWeight(maxNames)
                 .weigher((K key, SortedNames names) -> names.weight())
                 .build();

@@ -58,13 +58,15 @@ public final class Storage {
             DataDirectoryLock lock = lock(dataDirectory);
             Scheduler sqlite = Schedulers.newBoundedElastic(READERS + 2, 100_000, "berth-sqlite");
             Scheduler files = Schedulers.newBoundedElastic(settings.fileThreads(), 100_000, "berth-files");
-            Resources resources = new Resources(sqlite, files, lock);
+            // Hashing is CPU work that never waits, so one thread per CPU is enough.
+            Scheduler hashing = Schedulers.newParallel("berth-hash", Runtime.getRuntime().availableProcessors(), true);
+            Resources resources = new Resources(sqlite, files, hashing, lock);
             // Anything below that throws while wiring up must not keep the lock or the threads.
             try {
                 ConnectionFactory factory = SqliteConnectionFactory.create(dataDirectory.resolve("berth.db"), sqlite);
                 ConnectionPool writer = new ConnectionPool(factory, 1, ACQUIRE_TIMEOUT);
                 ConnectionPool readers = new ConnectionPool(factory, READERS, ACQUIRE_TIMEOUT);
-                FileBlobStore blobs = new FileBlobStore(dataDirectory, files);
+                FileBlobStore blobs = new FileBlobStore(dataDirectory, files, hashing);
                 SqliteMetadataStore database = new SqliteMetadataStore(writer, readers, clock,
                         digest -> blobs.find(digest).hasElement());
                 AccessTokenStore accessTokens = new SqliteAccessTokenStore(writer, readers);
@@ -151,7 +153,7 @@ public final class Storage {
     }
 
     /** What closing the storage releases, besides the connections. */
-    private record Resources(Scheduler sqlite, Scheduler files, DataDirectoryLock lock) {
+    private record Resources(Scheduler sqlite, Scheduler files, Scheduler hashing, DataDirectoryLock lock) {
         void releaseLock() {
             if (lock != null) {
                 lock.close();
@@ -162,6 +164,7 @@ public final class Storage {
             releaseLock();
             sqlite.dispose();
             files.dispose();
+            hashing.dispose();
         }
     }
 

@@ -49,7 +49,7 @@ class BlobDeletionIT {
         otherScheduler = Schedulers.newBoundedElastic(4, 1000, "test-other-process");
         otherWriter = new ConnectionPool(SqliteConnectionFactory.create(data.resolve("berth.db"), otherScheduler), 1,
                 TIMEOUT);
-        otherFiles = new FileBlobStore(data, otherScheduler);
+        otherFiles = new FileBlobStore(data, otherScheduler, Schedulers.parallel());
     }
 
     @AfterEach

@@ -34,17 +34,20 @@ class FileBlobStoreTest {
     Path root;
 
     private Scheduler io;
+    private Scheduler hashing;
     private FileBlobStore store;
 
     @BeforeEach
     void setUp() {
         io = Schedulers.newBoundedElastic(4, 1000, "test-files");
-        store = new FileBlobStore(root, io);
+        hashing = Schedulers.newParallel("test-hash", 2);
+        store = new FileBlobStore(root, io, hashing);
     }
 
     @AfterEach
     void tearDown() {
         io.dispose();
+        hashing.dispose();
     }
 
     @Test
@@ -108,7 +111,7 @@ class FileBlobStoreTest {
         store.createUpload("u4").block(TIMEOUT);
         store.append("u4", 0, Flux.just(Unpooled.wrappedBuffer(content))).block(TIMEOUT);
 
-        FileBlobStore restarted = new FileBlobStore(root, io);
+        FileBlobStore restarted = new FileBlobStore(root, io, hashing);
 
         restarted.commit("u4", Digest.sha256(content)).as(StepVerifier::create)
                 .expectNext((long) content.length)
@@ -175,7 +178,7 @@ class FileBlobStoreTest {
     @Test
     void append_diskFullMidway_failsInsufficientStorageAndKeepsBytesWritten() {
         AtomicInteger writes = new AtomicInteger();
-        FileBlobStore full = new FileBlobStore(root, io, (channel, buffer) -> {
+        FileBlobStore full = new FileBlobStore(root, io, hashing, (channel, buffer) -> {
             if (writes.incrementAndGet() == 2) {
                 ByteBuffer part = buffer.slice();
                 part.limit(2);
@@ -230,7 +233,7 @@ class FileBlobStoreTest {
         byte[] whole = new byte[2 * 1024 * 1024];
         new Random(8).nextBytes(whole);
         AtomicInteger writes = new AtomicInteger();
-        FileBlobStore full = new FileBlobStore(root, io, (channel, buffer) -> {
+        FileBlobStore full = new FileBlobStore(root, io, hashing, (channel, buffer) -> {
             if (writes.incrementAndGet() == 40) {
                 throw new IOException("No space left on device");
             }

@@ -1,0 +1,142 @@
+package dev.berth.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Scheduler;
+
+import dev.berth.core.Digester;
+import dev.berth.core.ErrorCode;
+
+/** One append: the open file, written batch by batch on the I/O scheduler and hashed beside it. */
+final class UploadWriter {
+    /** Batches at least this large are hashed on another thread while they are written. */
+    private static final int PARALLEL_HASH_BYTES = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(UploadWriter.class);
+
+    private final String uploadId;
+    private final FileChannel channel;
+    private final FileBlobStore.UploadState state;
+    private final FileBlobStore.WriteStep writeStep;
+    /** Where large batches are hashed: CPU work only, so it never waits for the I/O scheduler. */
+    private final Scheduler hasher;
+    private boolean closed;
+
+    UploadWriter(String uploadId, FileChannel channel, FileBlobStore.UploadState state,
+            FileBlobStore.WriteStep writeStep, Scheduler hasher) {
+        this.uploadId = uploadId;
+        this.channel = channel;
+        this.state = state;
+        this.writeStep = writeStep;
+        this.hasher = hasher;
+    }
+
+    /**
+     * Writes a batch to the file while another thread adds it to the running hash: hashing
+     * and writing each cost about as much as the other, so a push is bounded by the slower
+     * of the two instead of their sum. Both have finished when this returns, and every
+     * buffer of the batch is released, whether the write succeeded or not.
+     */
+    void write(List<ByteBuf> batch) {
+        CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
+        try {
+            hashed = hash(batch);
+            for (ByteBuf buf : batch) {
+                for (ByteBuffer nio : buf.nioBuffers()) {
+                    writeStep.write(channel, nio);
+                }
+            }
+            hashed.join();
+        } catch (IOException e) {
+            awaitQuietly(hashed);
+            // Part of the batch may be on disk: the hash no longer matches the file, so
+            // commit hashes the file again.
+            state.digester = null;
+            throw diskFailed(e);
+        } finally {
+            awaitQuietly(hashed);
+            FileBlobStore.releaseAll(batch);
+        }
+    }
+
+    /** Starts hashing the batch: on the CPU scheduler when it is large, here when small. */
+    private CompletableFuture<Void> hash(List<ByteBuf> batch) {
+        Digester digester = state.digester;
+        if (digester == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<ByteBuffer> views = new ArrayList<>(batch.size());
+        long bytes = 0;
+        for (ByteBuf buf : batch) {
+            bytes += buf.readableBytes();
+            views.addAll(List.of(buf.nioBuffers()));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable task = () -> {
+            try {
+                views.forEach(digester::update);
+                done.complete(null);
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+            }
+        };
+        if (bytes < PARALLEL_HASH_BYTES) {
+            task.run();
+            return done;
+        }
+        try {
+            hasher.schedule(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+        return done;
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> hashed) {
+        try {
+            hashed.join();
+        } catch (CompletionException | CancellationException e) {
+            // Reported by the caller's own join; here it only has to be over.
+        }
+    }
+
+    /** A failed write is the operator's problem, not the client's: logged once, at ERROR. */
+    private RuntimeException diskFailed(IOException e) {
+        LOG.error("upload write failed upload={} error={}", uploadId, e.toString());
+        return ErrorCode.INSUFFICIENT_STORAGE.exception("the registry could not write the upload;"
+                + " it keeps the bytes received before, resume from its Range once space is freed");
+    }
+
+    long finish() throws IOException {
+        return channel.position();
+    }
+
+    /**
+     * Ends the append, whether it finished, failed or was cut off: the bytes written stay, and
+     * the running hash still covers exactly them, so the client may resume from the size it
+     * is told.
+     */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("upload file not closed cleanly error={}", e.toString());
+        } finally {
+            state.unlock();
+        }
+    }
+}
