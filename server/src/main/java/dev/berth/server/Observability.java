@@ -1,10 +1,10 @@
 package dev.berth.server;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
