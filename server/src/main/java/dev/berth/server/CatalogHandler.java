@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -14,8 +12,6 @@ import dev.berth.storage.MetadataStore;
 
 /** {@code GET /v2/_catalog}: every repository name in lexical order, page by page. */
 final class CatalogHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private static final int BATCH = 1000;
 
     private final MetadataStore metadata;
@@ -67,8 +63,6 @@ final class CatalogHandler {
         if (link != null) {
             response.header("Link", link);
         }
-        ObjectNode body = JSON.createObjectNode();
-        listing.page(fetched).forEach(body.putArray("repositories")::add);
-        return Http.json(request, response, body.toString());
+        return Http.json(request, response, Listing.json(null, "repositories", listing.page(fetched)));
     }
 }

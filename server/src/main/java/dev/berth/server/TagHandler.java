@@ -2,8 +2,6 @@ package dev.berth.server;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -14,8 +12,6 @@ import dev.berth.storage.MetadataStore;
 
 /** {@code GET /v2/<name>/tags/list}: a repository's tags in lexical order, page by page. */
 final class TagHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final MetadataStore metadata;
 
     TagHandler(MetadataStore metadata) {
@@ -37,8 +33,6 @@ final class TagHandler {
         if (link != null) {
             response.header("Link", link);
         }
-        ObjectNode body = JSON.createObjectNode().put("name", name.value());
-        listing.page(fetched).forEach(body.putArray("tags")::add);
-        return Http.json(request, response, body.toString());
+        return Http.json(request, response, Listing.json(name.value(), "tags", listing.page(fetched)));
     }
 }
