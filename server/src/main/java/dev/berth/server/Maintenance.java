@@ -1,9 +1,7 @@
 package dev.berth.server;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -83,12 +81,7 @@ final class Maintenance {
     /** {@code POST /admin/gc}: runs a collection and answers its report. */
     Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
         boolean dryRun = "true".equalsIgnoreCase(Http.query(request, "dryRun"));
-        return collect(dryRun).flatMap(report -> {
-            byte[] body = GcSetup.json(report).getBytes(StandardCharsets.UTF_8);
-            response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                    .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
-            return response.sendByteArray(Mono.just(body)).then();
-        });
+        return collect(dryRun).flatMap(report -> Http.json(request, response, GcSetup.json(report)));
     }
 
     private static Sinks.Empty<Void> finished() {

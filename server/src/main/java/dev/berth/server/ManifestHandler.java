@@ -1,8 +1,5 @@
 package dev.berth.server;
 
-import java.io.ByteArrayOutputStream;
-
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -62,7 +59,7 @@ final class ManifestHandler {
         Reference reference = Reference.parse(text);
         checkDeclaredLength(request);
         String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
-        return readLimited(request)
+        return LimitedBody.read(request, MAX_MANIFEST_BYTES, MAX_DRAINED_BYTES, ManifestHandler::tooLarge)
                 .flatMap(bytes -> store(name, reference, bytes, contentType))
                 .flatMap(stored -> created(response, name, stored));
     }
@@ -91,44 +88,6 @@ final class ManifestHandler {
             }
         } catch (NumberFormatException e) {
             throw ErrorCode.MANIFEST_INVALID.exception("Content-Length: " + length + " (expected: a number)");
-        }
-    }
-
-    /**
-     * Reads the body, keeping at most {@link #MAX_MANIFEST_BYTES}. A larger body is read to its
-     * end without being kept and then refused with 413: a client still sending when the answer
-     * comes would see a reset connection instead of the error. Past
-     * {@link #MAX_DRAINED_BYTES} Berth stops reading and closes the connection.
-     */
-    private static Mono<byte[]> readLimited(HttpServerRequest request) {
-        return request.receive()
-                .collect(LimitedBody::new, LimitedBody::append)
-                .map(LimitedBody::bytes);
-    }
-
-    /** The bytes of a manifest body as they arrive, and how many arrived in all. */
-    private static final class LimitedBody {
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private long total;
-
-        void append(ByteBuf buf) {
-            int readable = buf.readableBytes();
-            total += readable;
-            if (total > MAX_DRAINED_BYTES) {
-                throw tooLarge();
-            }
-            if (total <= MAX_MANIFEST_BYTES) {
-                byte[] chunk = new byte[readable];
-                buf.readBytes(chunk);
-                kept.write(chunk, 0, readable);
-            }
-        }
-
-        byte[] bytes() {
-            if (total > MAX_MANIFEST_BYTES) {
-                throw tooLarge();
-            }
-            return kept.toByteArray();
         }
     }
 

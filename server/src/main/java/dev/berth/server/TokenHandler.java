@@ -1,6 +1,5 @@
 package dev.berth.server;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -61,7 +59,7 @@ final class TokenHandler {
                 ? authenticator.resolve(Caller.ANONYMOUS_SUBJECT)
                 : authenticator.login(request, response, header, null);
         boolean offline = "true".equalsIgnoreCase(first(parameters, "offline_token"));
-        return caller.flatMap(who -> answer(response, who, scopes(parameters), offline));
+        return caller.flatMap(who -> answer(request, response, who, scopes(parameters), offline));
     }
 
     private Mono<Void> post(HttpServerRequest request, HttpServerResponse response,
@@ -74,7 +72,7 @@ final class TokenHandler {
                 throw ErrorCode.UNAUTHORIZED.exception("grant_type=password needs username and password");
             }
             return authenticator.login(request, response, user, password, null)
-                    .flatMap(who -> answer(response, who, scopes(form), true));
+                    .flatMap(who -> answer(request, response, who, scopes(form), true));
         }
         if ("refresh_token".equals(grantType)) {
             String refresh = first(form, "refresh_token");
@@ -85,13 +83,14 @@ final class TokenHandler {
             return authenticator.resolve(subject)
                     .switchIfEmpty(Mono.error(() -> ErrorCode.UNAUTHORIZED.exception(
                             "the refresh token's subject no longer exists")))
-                    .flatMap(who -> answer(response, who, scopes(form), false));
+                    .flatMap(who -> answer(request, response, who, scopes(form), false));
         }
         throw ErrorCode.UNSUPPORTED.exception(400, "grant_type: " + grantType
                 + " (expected: password or refresh_token)");
     }
 
-    private Mono<Void> answer(HttpServerResponse response, Caller caller, List<Scope> scopes, boolean refresh) {
+    private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response, Caller caller,
+            List<Scope> scopes, boolean refresh) {
         TokenService tokens = authenticator.tokens();
         TokenService.IssuedToken issued = tokens.issueAccess(caller.subject(), authenticator.grant(caller, scopes));
         ObjectNode body = JSON.createObjectNode()
@@ -102,11 +101,8 @@ final class TokenHandler {
         if (refresh) {
             body.put("refresh_token", tokens.issueRefresh(caller.subject()));
         }
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(bytes.length))
-                .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        return response.sendByteArray(Mono.just(bytes)).then();
+        response.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return Http.json(request, response, body.toString());
     }
 
     private static List<Scope> scopes(Map<String, List<String>> parameters) {
@@ -124,18 +120,12 @@ final class TokenHandler {
     }
 
     private static Mono<Map<String, List<String>>> readForm(HttpServerRequest request) {
-        return request.receive()
-                .collect(ByteArrayOutputStream::new, TokenHandler::append)
-                .map(out -> new QueryStringDecoder("?" + out.toString(StandardCharsets.UTF_8)).parameters());
+        return LimitedBody.read(request, MAX_FORM_BYTES, MAX_FORM_BYTES, TokenHandler::formTooLarge)
+                .map(bytes -> new QueryStringDecoder("?" + new String(bytes, StandardCharsets.UTF_8)).parameters());
     }
 
-    private static void append(ByteArrayOutputStream out, ByteBuf buf) {
-        if (out.size() + buf.readableBytes() > MAX_FORM_BYTES) {
-            throw ErrorCode.UNSUPPORTED.exception(413, "token request form larger than " + MAX_FORM_BYTES + " bytes");
-        }
-        byte[] chunk = new byte[buf.readableBytes()];
-        buf.readBytes(chunk);
-        out.write(chunk, 0, chunk.length);
+    private static RuntimeException formTooLarge() {
+        return ErrorCode.UNSUPPORTED.exception(413, "token request form larger than " + MAX_FORM_BYTES + " bytes");
     }
 
     private static String first(Map<String, List<String>> parameters, String name) {
