@@ -393,6 +393,9 @@ public final class Authenticator {
      * never holds one, a password may.
      */
     static String[] basic(String header) {
+        if (!startsWithIgnoreCase(header, "Basic ")) {
+            return null;
+        }
         try {
             String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
                     StandardCharsets.UTF_8);

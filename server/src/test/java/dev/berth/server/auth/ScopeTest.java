@@ -44,6 +44,11 @@ class ScopeTest {
     @Test
     void basic_malformed_null() {
         assertThat(Authenticator.basic("Basic !!!")).isNull();
+        // Shorter than the scheme, or another scheme: no credentials, not an exception (a 500).
+        assertThat(Authenticator.basic("Basic")).isNull();
+        assertThat(Authenticator.basic("x")).isNull();
+        assertThat(Authenticator.basic("Bearer " + Base64.getEncoder().encodeToString("a:b".getBytes(
+                StandardCharsets.UTF_8)))).isNull();
         assertThat(Authenticator.basic("Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes(
                 StandardCharsets.UTF_8)))).isNull();
     }
