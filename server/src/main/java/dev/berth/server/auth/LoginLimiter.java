@@ -18,10 +18,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * until the oldest of those failures is older than the window. A successful login forgets the
  * address's failures. The defaults allow 10 failures per minute.
  *
- * <p>The HTTP layer calls {@link #attempt} before it checks a password (a refused attempt is
- * answered {@code 429 Too Many Requests} with {@code Retry-After} and no password check), and
- * {@link #succeeded} when the password was right. {@link #retryAfter} and {@link #failed} are
- * the same two steps apart, for callers that record a failure only once it happened.
+ * <p>The HTTP layer calls {@link #retryAfter} before it checks a password (a refused attempt is
+ * answered {@code 429 Too Many Requests} with {@code Retry-After} and no password check), then
+ * {@link #failed} when the password was wrong and {@link #succeeded} when it was right. A
+ * failure is recorded only once it happened, so correct logins sent in parallel never count.
  *
  * <p>Memory is bounded: at most {@code maxAddresses} addresses are tracked, each forgotten one
  * window after its last failure, so an attacker rotating addresses cannot exhaust the heap.
@@ -32,8 +32,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * <p>Limitation: a client that holds valid credentials of its own can reset its address's
  * count by logging in; the limit slows guessing by outsiders, not by users.
  *
- * <p>Limitation: with {@link #retryAfter} and {@link #failed}, attempts sent in parallel all
- * pass the check before any failure is recorded; {@link #attempt} has no such gap.
+ * <p>Limitation: wrong attempts sent in parallel all pass the check before any of their failures
+ * is recorded, so a burst may try more passwords than {@code maxFailures} before it is slowed.
  *
  * <p>Limitation: clients behind one NAT address share one count, so a misconfigured CI job
  * failing in a loop also blocks correct logins from that address until the window passes.
@@ -88,23 +88,6 @@ public final class LoginLimiter {
         long wait = waitMillis(failures.getIfPresent(address), clock.millis());
 
         return wait > 0 ? Optional.of(roundUp(wait)) : Optional.empty();
-    }
-
-    /**
-     * Checks and counts a login attempt from {@code address} in one atomic step: empty when it
-     * may go on, and the attempt then counts as a failure until {@link #succeeded} forgets it;
-     * otherwise how long to wait, and nothing is counted. Unlike {@link #retryAfter} followed by
-     * {@link #failed}, many attempts sent at once cannot all pass before the first one fails.
-     */
-    public Optional<Duration> attempt(String address) {
-        long now = clock.millis();
-        long[] wait = new long[1];
-        failures.asMap().compute(address, (key, recent) -> {
-            wait[0] = waitMillis(recent, now);
-            return wait[0] > 0 ? recent : withFailure(recent, now);
-        });
-
-        return wait[0] > 0 ? Optional.of(roundUp(wait[0])) : Optional.empty();
     }
 
     /** Records a failed login from {@code address}. */

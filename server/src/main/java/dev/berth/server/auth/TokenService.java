@@ -101,10 +101,6 @@ public final class TokenService {
         return service;
     }
 
-    public Duration accessTtl() {
-        return accessTtl;
-    }
-
     /** A signed access token for {@code subject} granting {@code access}. */
     public IssuedToken issueAccess(String subject, List<TokenGrant> access) {
         Instant now = clock.instant();
