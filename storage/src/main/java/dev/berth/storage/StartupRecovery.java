@@ -200,7 +200,9 @@ final class StartupRecovery {
     private List<String> missingFiles(List<String> digests) {
         List<String> missing = new ArrayList<>();
         for (String digest : digests) {
-            if (!Files.isRegularFile(blobs.blobPath(Digest.parse(digest)))) {
+            // notExists, not !isRegularFile: a file that cannot be read right now (permissions,
+            // an I/O error) must not cost the blob its row and every repository's link to it.
+            if (Files.notExists(blobs.blobPath(Digest.parse(digest)))) {
                 missing.add(digest);
             }
         }
