@@ -134,10 +134,12 @@ final class CachingMetadataStore implements MetadataStore {
 
     @Override
     public Mono<Boolean> existsRepository(RepositoryName repository) {
-        // The catalog lists exactly the rows of the repositories table that this looks up.
-        return catalog.names(Catalog.ALL)
-                .flatMap(names -> names.cacheable() ? Mono.just(names.contains(repository.value()))
-                        : delegate.existsRepository(repository));
+        // The catalog lists exactly the rows of the repositories table that this looks up. Only a
+        // list already in memory answers: loading every name for one check costs more than the
+        // indexed lookup.
+        SortedNames names = catalog.cached(Catalog.ALL);
+        return names != null && names.cacheable() ? Mono.just(names.contains(repository.value()))
+                : delegate.existsRepository(repository);
     }
 
     @Override

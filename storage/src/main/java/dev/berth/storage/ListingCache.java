@@ -84,6 +84,11 @@ final class ListingCache<K> {
         });
     }
 
+    /** The list of {@code key} when it is in memory now, or {@code null}; never starts a load. */
+    SortedNames cached(K key) {
+        return maxNames == 0 ? null : lists.getIfPresent(key);
+    }
+
     /**
      * Drops the list of {@code key}: call it after a write that may have removed a name from it,
      * before the write's outcome reaches its caller.
