@@ -25,10 +25,6 @@ final class Retention {
         this.rules = rules.stream().map(Compiled::new).toList();
     }
 
-    boolean isEmpty() {
-        return rules.isEmpty();
-    }
-
     /** The first rule whose pattern matches {@code repository}, or null. */
     Compiled ruleFor(String repository) {
         for (Compiled rule : rules) {

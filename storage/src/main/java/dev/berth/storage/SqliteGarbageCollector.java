@@ -71,7 +71,9 @@ final class SqliteGarbageCollector implements GarbageCollector {
     /** The real run: leftovers first, then each repository in its own transaction, then blobs. */
     private Mono<Void> collect(RepositorySweep.Plan plan, Tally tally) {
         return deletions.finishPending()
-                .thenMany(readers.withConnection(SqliteGarbageCollector::repositories))
+                // Collected first, so the read connection goes back before the sweeps start.
+                .thenMany(readers.withConnection(SqliteGarbageCollector::repositories).collectList())
+                .concatMapIterable(repositories -> repositories)
                 .concatMap(repository -> sweepCommitted(repository, plan))
                 .doOnNext(this::invalidate)
                 .doOnNext(tally::add)

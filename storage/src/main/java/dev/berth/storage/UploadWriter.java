@@ -58,7 +58,6 @@ final class UploadWriter {
             }
             hashed.join();
         } catch (IOException e) {
-            awaitQuietly(hashed);
             // Part of the batch may be on disk: the hash no longer matches the file, so
             // commit hashes the file again.
             state.digester = null;
