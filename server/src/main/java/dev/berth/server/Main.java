@@ -23,7 +23,7 @@ public final class Main {
             "       berth gc [--dry-run] [--config FILE] [--data DIR]   (with no server running on DIR)",
             "       berth passwd                  (reads a password on standard input, prints its bcrypt hash)",
             "       berth token create --name NAME --repository PATTERN --actions pull,push [--expires 90d]",
-            "       berth token list | berth token revoke ID      (each takes --data DIR)");
+            "       berth token list | berth token revoke ID   (each takes --config FILE, --data DIR)");
 
     private Main() {
     }

@@ -26,10 +26,15 @@ import dev.berth.storage.Storage;
  *
  * <pre>
  * berth token create --name NAME --repository PATTERN [--repository PATTERN...]
- *                    --actions pull,push[,delete] [--expires 90d] [--data DIR]
- * berth token list   [--data DIR]
- * berth token revoke ID [--data DIR]
+ *                    --actions pull,push[,delete] [--expires 90d] [--config FILE] [--data DIR]
+ * berth token list   [--config FILE] [--data DIR]
+ * berth token revoke ID [--config FILE] [--data DIR]
  * </pre>
+ *
+ * <p>The data directory is found as {@code berth serve} finds it: {@code --data}, then
+ * {@code BERTH_DATA}, then {@code data:} in the configuration file ({@code --config} or
+ * {@code BERTH_CONFIG}), then {@code ./data}. Tokens written anywhere else would never be seen
+ * by the server.
  */
 final class TokenCommand {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -113,7 +118,7 @@ final class TokenCommand {
             Duration expires, List<String> positional) {
 
         static Options parse(String[] args, Map<String, String> env) {
-            String data = env.getOrDefault("BERTH_DATA", "data");
+            List<String> location = new ArrayList<>();
             String name = null;
             Duration expires = null;
             List<String> repositories = new ArrayList<>();
@@ -130,17 +135,17 @@ final class TokenCommand {
                 }
                 String value = args[++i];
                 switch (arg) {
-                    case "--data" -> data = value;
+                    case "--data", "--config" -> location.addAll(List.of(arg, value));
                     case "--name" -> name = value;
                     case "--repository" -> repositories.add(value);
                     case "--actions" -> actions.addAll(List.of(value.split(",")));
                     case "--expires" -> expires = ServerConfig.duration(value, "--expires");
                     default -> throw new IllegalArgumentException("unknown option: " + arg
-                            + " (expected: --data, --name, --repository, --actions, --expires)");
+                            + " (expected: --config, --data, --name, --repository, --actions, --expires)");
                 }
             }
-            return new Options(Path.of(data).toAbsolutePath().normalize(), name, repositories,
-                    actions, expires, positional);
+            Path data = ServerConfig.parse(location.toArray(String[]::new), env).data();
+            return new Options(data, name, repositories, actions, expires, positional);
         }
     }
 }
