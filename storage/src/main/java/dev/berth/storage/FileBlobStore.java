@@ -54,6 +54,7 @@ final class FileBlobStore implements BlobStore {
     private final Scheduler io;
     private final Scheduler hashing;
     private final WriteStep writeStep;
+    private final UploadFile.Direct direct;
     private final ConcurrentMap<String, UploadState> states = new ConcurrentHashMap<>();
 
     /**
@@ -64,11 +65,14 @@ final class FileBlobStore implements BlobStore {
      *        {@code io}, whose threads wait for it
      */
     FileBlobStore(Path root, Scheduler io, Scheduler hashing) {
-        this(root, io, hashing, FileBlobStore::writeFully);
+        this(root, io, hashing, FileBlobStore::writeFully, true);
     }
 
-    /** A store whose appends write through {@code writeStep}, so tests can make the disk fail. */
-    FileBlobStore(Path root, Scheduler io, Scheduler hashing, WriteStep writeStep) {
+    /**
+     * A store whose appends write through {@code writeStep}, so tests can make the disk fail,
+     * and with {@code O_DIRECT} where the file system allows it when {@code directWrites}.
+     */
+    FileBlobStore(Path root, Scheduler io, Scheduler hashing, WriteStep writeStep, boolean directWrites) {
         this.blobs = root.resolve("blobs");
         this.uploads = root.resolve("uploads");
         this.io = io;
@@ -80,6 +84,7 @@ final class FileBlobStore implements BlobStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create blob directories under " + root, e);
         }
+        this.direct = directWrites ? UploadFile.Direct.forDirectory(uploads) : UploadFile.Direct.off();
     }
 
     @Override
@@ -168,18 +173,17 @@ final class FileBlobStore implements BlobStore {
             throw busy(uploadId);
         }
         try {
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
-            long size = channel.size();
+            UploadFile file = UploadFile.open(path, direct, writeStep);
+            long size = file.size();
             if (size != expectedOffset) {
-                channel.close();
+                file.close();
                 throw ErrorCode.BLOB_UPLOAD_INVALID.exception(416, "chunk starts at " + expectedOffset
                         + " (expected: " + size + ", the bytes received so far)");
             }
-            channel.position(size);
             if (state.digester != null && state.digester.bytes() != size) {
                 state.digester = null;
             }
-            return new UploadWriter(uploadId, channel, state, writeStep, hashing);
+            return new UploadWriter(uploadId, file, state, hashing);
         } catch (NoSuchFileException e) {
             state.unlock();
             throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId);
@@ -296,6 +300,11 @@ final class FileBlobStore implements BlobStore {
         UploadState state = states.get(uploadId);
         Digester digester = state == null ? null : state.digester;
         return digester == null ? -1 : digester.bytes();
+    }
+
+    /** Bytes appended with {@code O_DIRECT} so far (tests). */
+    long directBytesWritten() {
+        return direct.bytesWritten();
     }
 
     /** The I/O scheduler file work runs on. */

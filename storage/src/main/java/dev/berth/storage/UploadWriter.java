@@ -2,7 +2,6 @@ package dev.berth.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -25,19 +24,16 @@ final class UploadWriter {
     private static final Logger LOG = LoggerFactory.getLogger(UploadWriter.class);
 
     private final String uploadId;
-    private final FileChannel channel;
+    private final UploadFile file;
     private final FileBlobStore.UploadState state;
-    private final FileBlobStore.WriteStep writeStep;
     /** Where large batches are hashed: CPU work only, so it never waits for the I/O scheduler. */
     private final Scheduler hasher;
     private boolean closed;
 
-    UploadWriter(String uploadId, FileChannel channel, FileBlobStore.UploadState state,
-            FileBlobStore.WriteStep writeStep, Scheduler hasher) {
+    UploadWriter(String uploadId, UploadFile file, FileBlobStore.UploadState state, Scheduler hasher) {
         this.uploadId = uploadId;
-        this.channel = channel;
+        this.file = file;
         this.state = state;
-        this.writeStep = writeStep;
         this.hasher = hasher;
     }
 
@@ -53,7 +49,7 @@ final class UploadWriter {
             hashed = hash(batch);
             for (ByteBuf buf : batch) {
                 for (ByteBuffer nio : buf.nioBuffers()) {
-                    writeStep.write(channel, nio);
+                    file.append(nio);
                 }
             }
             hashed.join();
@@ -116,8 +112,15 @@ final class UploadWriter {
                 + " it keeps the bytes received before, resume from its Range once space is freed");
     }
 
-    long finish() throws IOException {
-        return channel.position();
+    /** Puts every byte received into the file and returns the upload's size. */
+    long finish() {
+        try {
+            file.flush();
+        } catch (IOException e) {
+            state.digester = null;
+            throw diskFailed(e);
+        }
+        return file.position();
     }
 
     /**
@@ -131,9 +134,11 @@ final class UploadWriter {
         }
         closed = true;
         try {
-            channel.close();
+            file.close();
         } catch (IOException e) {
-            LOG.warn("upload file not closed cleanly error={}", e.toString());
+            // The file holds a prefix of what was received; commit hashes it again.
+            state.digester = null;
+            LOG.warn("upload file not closed cleanly upload={} error={}", uploadId, e.toString());
         } finally {
             state.unlock();
         }

@@ -188,7 +188,7 @@ class FileBlobStoreTest {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-        });
+        }, false);
         full.createUpload("u8").block(TIMEOUT);
         Flux<ByteBuf> body = Flux.just(Unpooled.wrappedBuffer(bytes("abc")), Unpooled.wrappedBuffer(bytes("defg")));
 
@@ -240,7 +240,7 @@ class FileBlobStoreTest {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-        });
+        }, false);
         full.createUpload("u10").block(TIMEOUT);
 
         full.append("u10", 0, chunks(whole, 0, whole.length, 16 * 1024)).as(StepVerifier::create)
@@ -255,6 +255,63 @@ class FileBlobStoreTest {
                 .expectNext((long) whole.length)
                 .verifyComplete();
         full.commit("u10", Digest.sha256(whole)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+    }
+
+    @Test
+    void append_directWritesAcrossAppendsEndingMidBlock_fileAndHashHoldEveryByte() throws Exception {
+        byte[] whole = new byte[3 * 1024 * 1024 + 4_321];
+        new Random(11).nextBytes(whole);
+        store.createUpload("d1").block(TIMEOUT);
+
+        // Each append but the last ends inside a block: the next one reads that block's start
+        // back from the file and writes the block whole.
+        int from = 0;
+        for (int end : new int[] {5_000, 5_007, 2_000_000, whole.length}) {
+            store.append("d1", from, chunks(whole, from, end, 7_000)).as(StepVerifier::create)
+                    .expectNext((long) end)
+                    .verifyComplete();
+            assertThat(Files.size(root.resolve("uploads").resolve("d1"))).isEqualTo(end);
+            from = end;
+        }
+
+        assertThat(store.directBytesWritten()).isGreaterThanOrEqualTo(3L * 1024 * 1024);
+        assertThat(store.hashedBytes("d1")).isEqualTo(whole.length);
+        store.commit("d1", Digest.sha256(whole)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+        assertThat(Files.readAllBytes(store.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
+    }
+
+    @Test
+    void append_directWriteFails_keepsWrittenBlocksAndResumes() {
+        byte[] whole = new byte[2 * 1024 * 1024];
+        new Random(12).nextBytes(whole);
+        AtomicInteger writes = new AtomicInteger();
+        FileBlobStore full = new FileBlobStore(root, io, hashing, (channel, buffer) -> {
+            if (writes.incrementAndGet() == 3) {
+                throw new IOException("No space left on device");
+            }
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }, true);
+        full.createUpload("d2").block(TIMEOUT);
+
+        full.append("d2", 0, chunks(whole, 0, whole.length, 16 * 1024)).as(StepVerifier::create)
+                .expectErrorSatisfies(error -> assertThat(((RegistryException) error).code())
+                        .isEqualTo(ErrorCode.INSUFFICIENT_STORAGE))
+                .verify(TIMEOUT);
+
+        // The first two direct writes landed, the third failed, and nothing was written after it.
+        long kept = full.uploadSize("d2").block(TIMEOUT);
+        assertThat(kept).isEqualTo(2L * UploadFile.STAGE_BYTES);
+        assertThat(full.hashedBytes("d2")).isEqualTo(-1L);
+        full.append("d2", kept, chunks(whole, (int) kept, whole.length, 64 * 1024)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+        full.commit("d2", Digest.sha256(whole)).as(StepVerifier::create)
                 .expectNext((long) whole.length)
                 .verifyComplete();
     }

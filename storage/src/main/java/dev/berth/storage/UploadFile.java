@@ -1,0 +1,306 @@
+package dev.berth.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An upload's file, open for one append. Where the file system allows it, whole blocks go to
+ * disk with {@code O_DIRECT}, past the page cache; the last part block of each append is
+ * written the ordinary way, so the file always holds exactly the bytes appended.
+ *
+ * <p>Why not the page cache: an upload is written once and read rarely soon after, and
+ * every byte of it would first become a dirty cache page that the commit's {@code fsync} then
+ * has to write out. Filling new cache pages costs kernel CPU per page. On virtual machines
+ * whose memory the host hands out lazily, that is several times the cost of the disk write
+ * itself: 0.8 s of system time per 256 MiB against 0.03 s with {@code O_DIRECT}, measured with
+ * {@code dd conv=fsync} on the machine that runs the benchmark. Direct writes also keep large
+ * pushes from pushing hot manifests and layers out of the cache.
+ *
+ * <p>Bytes are gathered in an aligned buffer of {@link #STAGE_BYTES} and written a buffer at a
+ * time. An append that starts in the middle of a block first reads that block's start back
+ * from the file, then writes the whole block again. Buffers come from a small pool; when it is
+ * empty, or the file system refuses {@code O_DIRECT} (tmpfs on older kernels, some network
+ * file systems), the append writes through the page cache as before.
+ */
+final class UploadFile {
+    /** Bytes gathered before each direct write: past this size, larger writes were no faster. */
+    static final int STAGE_BYTES = 512 * 1024;
+
+    private final FileChannel channel;
+    private final Direct direct;
+    private final FileBlobStore.WriteStep writeStep;
+    private final Path path;
+    /** Aligned; {@code null} when this append writes through the page cache only. */
+    private ByteBuffer stage;
+    /** The file offset of the stage's first byte, a multiple of the block size. */
+    private long stageStart;
+    private FileChannel directChannel;
+    private long position;
+    private boolean started;
+    private boolean unflushed;
+    /** A write failed: the file holds a prefix of the append, and nothing more is written. */
+    private boolean failed;
+
+    private UploadFile(Path path, FileChannel channel, Direct direct, FileBlobStore.WriteStep writeStep)
+            throws IOException {
+        this.path = path;
+        this.channel = channel;
+        this.direct = direct;
+        this.writeStep = writeStep;
+        this.position = channel.size();
+        channel.position(position);
+    }
+
+    /**
+     * Opens the upload's file; the caller checks {@link #size()} before appending.
+     *
+     * @throws java.nio.file.NoSuchFileException when there is no such upload file
+     */
+    static UploadFile open(Path path, Direct direct, FileBlobStore.WriteStep writeStep) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            return new UploadFile(path, channel, direct, writeStep);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The file's size, which is where this append starts. */
+    long size() {
+        return position;
+    }
+
+    /** Where the next byte goes: the file's size once everything appended is flushed. */
+    long position() {
+        return position;
+    }
+
+    /** Appends every remaining byte of {@code source}. */
+    void append(ByteBuffer source) throws IOException {
+        if (failed) {
+            throw new IOException("an earlier write of this append failed");
+        }
+        if (!started) {
+            started = true;
+            startStage();
+        }
+        int length = source.remaining();
+        if (stage == null) {
+            writeStep.write(channel, source);
+            position += length;
+            return;
+        }
+        unflushed = true;
+        while (source.hasRemaining()) {
+            int count = Math.min(stage.remaining(), source.remaining());
+            stage.put(source.slice(source.position(), count));
+            source.position(source.position() + count);
+            if (!stage.hasRemaining()) {
+                writeBlocks();
+            }
+        }
+        position += length;
+    }
+
+    /**
+     * Takes a buffer for direct writes, once, before the first byte: with the start of a part
+     * block read back from the file, so that block can be written whole.
+     */
+    private void startStage() throws IOException {
+        ByteBuffer buffer = direct.acquire();
+        if (buffer == null) {
+            return;
+        }
+        long start = position - position % direct.blockSize();
+        int head = (int) (position - start);
+        buffer.limit(head);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, start + buffer.position()) < 0) {
+                // The file is shorter than it was a moment ago: leave it to the page cache path.
+                direct.release(buffer);
+                return;
+            }
+        }
+        buffer.limit(buffer.capacity());
+        stage = buffer;
+        stageStart = start;
+    }
+
+    /** Writes the stage's whole blocks directly and keeps the part block that follows them. */
+    private void writeBlocks() throws IOException {
+        try {
+            writeWholeBlocks();
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void writeWholeBlocks() throws IOException {
+        stage.flip();
+        int whole = stage.limit() - stage.limit() % direct.blockSize();
+        if (whole > 0) {
+            if (directChannel == null) {
+                directChannel = direct.open(path);
+            }
+            ByteBuffer blocks = stage.duplicate().limit(whole);
+            if (directChannel != null) {
+                directChannel.position(stageStart);
+                writeStep.write(directChannel, blocks);
+                direct.bytesWritten.addAndGet(whole);
+            } else {
+                channel.position(stageStart);
+                writeStep.write(channel, blocks);
+            }
+            stageStart += whole;
+        }
+        stage.position(whole);
+        stage.compact();
+    }
+
+    /**
+     * Puts every byte appended so far into the file: whole blocks directly, the part block that
+     * ends the append through the page cache.
+     */
+    void flush() throws IOException {
+        if (!unflushed || failed) {
+            return;
+        }
+        writeBlocks();
+        ByteBuffer tail = stage.duplicate().flip();
+        if (tail.hasRemaining()) {
+            try {
+                channel.position(stageStart);
+                writeStep.write(channel, tail);
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
+        unflushed = false;
+    }
+
+    /**
+     * Flushes and closes the file, and hands the buffer back whatever happened.
+     *
+     * @throws IOException when the last bytes could not be written; the file then holds a
+     *         prefix of what was appended
+     */
+    void close() throws IOException {
+        try {
+            flush();
+        } finally {
+            try {
+                if (directChannel != null) {
+                    directChannel.close();
+                }
+            } finally {
+                channel.close();
+                if (stage != null) {
+                    direct.release(stage);
+                    stage = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * The direct-write setting of one blob store: the block size, whether the file system
+     * takes {@code O_DIRECT}, and the pool of aligned buffers.
+     */
+    static final class Direct {
+        /** At most this many buffers exist (16 MiB); appends beyond them use the page cache. */
+        private static final int MAX_STAGES = 32;
+        private static final Logger LOG = LoggerFactory.getLogger(UploadFile.class);
+
+        private final int blockSize;
+        private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger allocated = new AtomicInteger();
+        /** Bytes written with {@code O_DIRECT} so far, for tests. */
+        private final AtomicLong bytesWritten = new AtomicLong();
+        private volatile boolean refused;
+
+        private Direct(int blockSize, boolean refused) {
+            this.blockSize = blockSize;
+            this.refused = refused;
+        }
+
+        /** Direct writes for files under {@code directory}, if its file system allows them. */
+        static Direct forDirectory(Path directory) {
+            try {
+                long size = Files.getFileStore(directory).getBlockSize();
+                if (size >= 512 && size <= STAGE_BYTES && Long.bitCount(size) == 1) {
+                    return new Direct((int) size, false);
+                }
+                LOG.info("uploads are written through the page cache directory={} blockSize={}", directory, size);
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.info("uploads are written through the page cache directory={} error={}", directory, e.toString());
+            }
+            return off();
+        }
+
+        /** No direct writes: every append goes through the page cache. */
+        static Direct off() {
+            return new Direct(4096, true);
+        }
+
+        int blockSize() {
+            return blockSize;
+        }
+
+        long bytesWritten() {
+            return bytesWritten.get();
+        }
+
+        ByteBuffer acquire() {
+            if (refused) {
+                return null;
+            }
+            ByteBuffer buffer = free.poll();
+            if (buffer != null) {
+                return buffer;
+            }
+            if (allocated.incrementAndGet() > MAX_STAGES) {
+                allocated.decrementAndGet();
+                return null;
+            }
+            return ByteBuffer.allocateDirect(STAGE_BYTES + blockSize).alignedSlice(blockSize).limit(STAGE_BYTES)
+                    .slice();
+        }
+
+        void release(ByteBuffer buffer) {
+            buffer.clear();
+            free.offer(buffer);
+        }
+
+        /**
+         * The file opened for direct writes, or {@code null} when the file system refuses them;
+         * after the first refusal, every append uses the page cache.
+         */
+        FileChannel open(Path path) {
+            try {
+                return FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+            } catch (IOException | UnsupportedOperationException e) {
+                if (!refused) {
+                    refused = true;
+                    LOG.info("the file system refused O_DIRECT; uploads are written through the page cache"
+                            + " error={}", e.toString());
+                }
+                return null;
+            }
+        }
+    }
+}
