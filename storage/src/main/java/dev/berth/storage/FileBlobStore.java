@@ -110,7 +110,7 @@ final class FileBlobStore implements BlobStore {
                         .concatMapDelayError(batch -> writeOnIo(writer, batch), false, WRITE_PREFETCH)
                         .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
                         .doOnDiscard(List.class, FileBlobStore::releaseAll)
-                        .then(Mono.fromCallable(writer::finish)),
+                        .then(Mono.fromCallable(writer::finish).subscribeOn(io)),
                 writer -> Mono.fromRunnable(writer::close).subscribeOn(io),
                 (writer, error) -> Mono.fromRunnable(writer::close).subscribeOn(io),
                 writer -> Mono.fromRunnable(writer::close).subscribeOn(io));

@@ -2,6 +2,7 @@ package dev.berth.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +48,11 @@ final class UploadFile {
     /** The file offset of the stage's first byte, a multiple of the block size. */
     private long stageStart;
     private FileChannel directChannel;
+    /** This append could not open the file for direct writes; its blocks go through the page cache. */
+    private boolean directRefused;
     private long position;
     private boolean started;
+    private boolean closed;
     private boolean unflushed;
     /** A write failed: the file holds a prefix of the append, and nothing more is written. */
     private boolean failed;
@@ -84,12 +88,18 @@ final class UploadFile {
     }
 
     /** Where the next byte goes: the file's size once everything appended is flushed. */
-    long position() {
+    synchronized long position() {
         return position;
     }
 
-    /** Appends every remaining byte of {@code source}. */
-    void append(ByteBuffer source) throws IOException {
+    /**
+     * Appends every remaining byte of {@code source}. Synchronized with {@link #close}: a client
+     * that goes away closes the file from another thread while a batch may still be written.
+     */
+    synchronized void append(ByteBuffer source) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
         if (failed) {
             throw new IOException("an earlier write of this append failed");
         }
@@ -127,12 +137,17 @@ final class UploadFile {
         long start = position - position % direct.blockSize();
         int head = (int) (position - start);
         buffer.limit(head);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, start + buffer.position()) < 0) {
-                // The file is shorter than it was a moment ago: leave it to the page cache path.
-                direct.release(buffer);
-                return;
+        try {
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, start + buffer.position()) < 0) {
+                    // The file is shorter than it was a moment ago: leave it to the page cache path.
+                    direct.release(buffer);
+                    return;
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            direct.release(buffer);
+            throw e;
         }
         buffer.limit(buffer.capacity());
         stage = buffer;
@@ -153,8 +168,9 @@ final class UploadFile {
         stage.flip();
         int whole = stage.limit() - stage.limit() % direct.blockSize();
         if (whole > 0) {
-            if (directChannel == null) {
+            if (directChannel == null && !directRefused) {
                 directChannel = direct.open(path);
+                directRefused = directChannel == null;
             }
             ByteBuffer blocks = stage.duplicate().limit(whole);
             if (directChannel != null) {
@@ -175,8 +191,8 @@ final class UploadFile {
      * Puts every byte appended so far into the file: whole blocks directly, the part block that
      * ends the append through the page cache.
      */
-    void flush() throws IOException {
-        if (!unflushed || failed) {
+    synchronized void flush() throws IOException {
+        if (!unflushed || failed || closed) {
             return;
         }
         writeBlocks();
@@ -199,7 +215,10 @@ final class UploadFile {
      * @throws IOException when the last bytes could not be written; the file then holds a
      *         prefix of what was appended
      */
-    void close() throws IOException {
+    synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
         try {
             flush();
         } finally {
@@ -208,6 +227,7 @@ final class UploadFile {
                     directChannel.close();
                 }
             } finally {
+                closed = true;
                 channel.close();
                 if (stage != null) {
                     direct.release(stage);
@@ -224,37 +244,59 @@ final class UploadFile {
     static final class Direct {
         /** At most this many buffers exist (16 MiB); appends beyond them use the page cache. */
         private static final int MAX_STAGES = 32;
+        private static final String PROBE = ".direct-write-probe";
         private static final Logger LOG = LoggerFactory.getLogger(UploadFile.class);
 
         private final int blockSize;
+        private final boolean on;
         private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
         private final AtomicInteger allocated = new AtomicInteger();
         /** Bytes written with {@code O_DIRECT} so far, for tests. */
         private final AtomicLong bytesWritten = new AtomicLong();
-        private volatile boolean refused;
 
-        private Direct(int blockSize, boolean refused) {
+        private Direct(int blockSize, boolean on) {
             this.blockSize = blockSize;
-            this.refused = refused;
+            this.on = on;
         }
 
-        /** Direct writes for files under {@code directory}, if its file system allows them. */
+        /**
+         * Direct writes for files under {@code directory} if its file system takes them: decided
+         * once, by writing one block to a probe file there with {@code O_DIRECT}. Some file
+         * systems accept the flag when a file is opened and refuse the writes.
+         */
         static Direct forDirectory(Path directory) {
+            Path probe = directory.resolve(PROBE);
             try {
                 long size = Files.getFileStore(directory).getBlockSize();
-                if (size >= 512 && size <= STAGE_BYTES && Long.bitCount(size) == 1) {
-                    return new Direct((int) size, false);
+                if (size < 512 || size > STAGE_BYTES || Long.bitCount(size) != 1) {
+                    LOG.info("uploads are written through the page cache directory={} blockSize={}", directory, size);
+                    return off();
                 }
-                LOG.info("uploads are written through the page cache directory={} blockSize={}", directory, size);
+                ByteBuffer block = ByteBuffer.allocateDirect((int) size * 2).alignedSlice((int) size);
+                block.limit((int) size);
+                try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
+                    while (block.hasRemaining()) {
+                        channel.write(block);
+                    }
+                }
+                return new Direct((int) size, true);
             } catch (IOException | UnsupportedOperationException e) {
-                LOG.info("uploads are written through the page cache directory={} error={}", directory, e.toString());
+                LOG.info("the file system refused O_DIRECT; uploads are written through the page cache"
+                        + " directory={} error={}", directory, e.toString());
+                return off();
+            } finally {
+                try {
+                    Files.deleteIfExists(probe);
+                } catch (IOException e) {
+                    LOG.warn("direct-write probe file not deleted path={} error={}", probe, e.toString());
+                }
             }
-            return off();
         }
 
         /** No direct writes: every append goes through the page cache. */
         static Direct off() {
-            return new Direct(4096, true);
+            return new Direct(4096, false);
         }
 
         int blockSize() {
@@ -265,8 +307,9 @@ final class UploadFile {
             return bytesWritten.get();
         }
 
+        /** A buffer for one append, or {@code null} when direct writes are off or the pool is spent. */
         ByteBuffer acquire() {
-            if (refused) {
+            if (!on) {
                 return null;
             }
             ByteBuffer buffer = free.poll();
@@ -277,8 +320,14 @@ final class UploadFile {
                 allocated.decrementAndGet();
                 return null;
             }
-            return ByteBuffer.allocateDirect(STAGE_BYTES + blockSize).alignedSlice(blockSize).limit(STAGE_BYTES)
-                    .slice();
+            try {
+                return ByteBuffer.allocateDirect(STAGE_BYTES + blockSize).alignedSlice(blockSize)
+                        .limit(STAGE_BYTES).slice();
+            } catch (OutOfMemoryError e) {
+                // Direct memory is spent: this append goes through the page cache instead.
+                allocated.decrementAndGet();
+                return null;
+            }
         }
 
         void release(ByteBuffer buffer) {
@@ -287,18 +336,14 @@ final class UploadFile {
         }
 
         /**
-         * The file opened for direct writes, or {@code null} when the file system refuses them;
-         * after the first refusal, every append uses the page cache.
+         * The file opened for direct writes, or {@code null} when that fails (too many open files,
+         * say); that append then writes its blocks through the page cache.
          */
         FileChannel open(Path path) {
             try {
                 return FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
             } catch (IOException | UnsupportedOperationException e) {
-                if (!refused) {
-                    refused = true;
-                    LOG.info("the file system refused O_DIRECT; uploads are written through the page cache"
-                            + " error={}", e.toString());
-                }
+                LOG.warn("upload file not opened for direct writes path={} error={}", path, e.toString());
                 return null;
             }
         }

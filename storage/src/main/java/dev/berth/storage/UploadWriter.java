@@ -58,6 +58,9 @@ final class UploadWriter {
             // commit hashes the file again.
             state.digester = null;
             throw diskFailed(e);
+        } catch (RuntimeException | Error e) {
+            state.digester = null;
+            throw e;
         } finally {
             awaitQuietly(hashed);
             FileBlobStore.releaseAll(batch);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -306,6 +307,7 @@ class FileBlobStoreTest {
 
         // The first two direct writes landed, the third failed, and nothing was written after it.
         long kept = full.uploadSize("d2").block(TIMEOUT);
+        assertThat(full.directBytesWritten()).isEqualTo(2L * UploadFile.STAGE_BYTES);
         assertThat(kept).isEqualTo(2L * UploadFile.STAGE_BYTES);
         assertThat(full.hashedBytes("d2")).isEqualTo(-1L);
         full.append("d2", kept, chunks(whole, (int) kept, whole.length, 64 * 1024)).as(StepVerifier::create)
@@ -314,6 +316,54 @@ class FileBlobStoreTest {
         full.commit("d2", Digest.sha256(whole)).as(StepVerifier::create)
                 .expectNext((long) whole.length)
                 .verifyComplete();
+    }
+
+    @Test
+    void append_bodyFailsAfterPartBlock_closeFlushesEveryByteReceived() throws Exception {
+        byte[] whole = new byte[1_500_000];
+        new Random(13).nextBytes(whole);
+        // One batch's worth (a batch is handed to the disk once it holds 512 KiB), then a pause
+        // long enough for its write, then the client goes away.
+        int received = 530_000;
+        store.createUpload("d3").block(TIMEOUT);
+        Flux<ByteBuf> body = chunks(whole, 0, received, 10_000)
+                .concatWith(Mono.delay(Duration.ofMillis(300))
+                        .then(Mono.error(new IllegalStateException("client went away"))));
+
+        store.append("d3", 0, body).as(StepVerifier::create)
+                .expectError(IllegalStateException.class)
+                .verify(TIMEOUT);
+
+        // A whole stage and whole blocks went directly; the part block after them, on close.
+        assertThat(store.uploadSize("d3").block(TIMEOUT)).isEqualTo(received);
+        assertThat(store.directBytesWritten()).isBetween((long) UploadFile.STAGE_BYTES, received - 1L);
+        assertThat(store.hashedBytes("d3")).isEqualTo(received);
+        store.append("d3", received, chunks(whole, received, whole.length, 10_000)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+        store.commit("d3", Digest.sha256(whole)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+        assertThat(Files.readAllBytes(store.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
+    }
+
+    @Test
+    void append_afterRestartMidBlock_readsBlockBackAndKeepsEveryByte() throws Exception {
+        byte[] whole = new byte[1_200_000];
+        new Random(14).nextBytes(whole);
+        store.createUpload("d4").block(TIMEOUT);
+        store.append("d4", 0, chunks(whole, 0, 600_003, 50_000)).block(TIMEOUT);
+
+        FileBlobStore restarted = new FileBlobStore(root, io, hashing);
+        restarted.append("d4", 600_003, chunks(whole, 600_003, whole.length, 50_000)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+
+        assertThat(restarted.directBytesWritten()).isPositive();
+        restarted.commit("d4", Digest.sha256(whole)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+        assertThat(Files.readAllBytes(restarted.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
     }
 
     @Test
