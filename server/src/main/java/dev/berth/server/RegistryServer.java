@@ -11,6 +11,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.DisposableServer;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.logging.AccessLog;
 import reactor.netty.http.server.logging.AccessLogArgProvider;
@@ -108,11 +109,16 @@ public final class RegistryServer {
     }
 
     private static HttpServer http(ServerConfig config, Router router) {
-        return HttpServer.create()
+        HttpServer server = HttpServer.create()
                 .host(config.host())
-                .port(config.port())
-                .idleTimeout(IDLE_TIMEOUT)
-                .readTimeout(IDLE_TIMEOUT)
+                .port(config.port());
+        if (config.tls()) {
+            server = server.idleTimeout(IDLE_TIMEOUT).readTimeout(IDLE_TIMEOUT);
+        } else {
+            server = server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+                    .addAfter(NettyPipeline.HttpCodec, IdleGuard.NAME, new IdleGuard(IDLE_TIMEOUT)));
+        }
+        return server
                 .accessLog(ACCESS_LOG.isInfoEnabled(), AccessLogFactory.createFilter(RegistryServer::isRealRequest,
                         RegistryServer::accessLine))
                 .handle(router::handle);
