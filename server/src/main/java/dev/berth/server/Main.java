@@ -17,6 +17,7 @@ import dev.berth.server.auth.PasswdCommand;
 public final class Main {
     /** Read by logback.xml; set before the first logger is made, which configures logback. */
     private static final String LOG_TARGET = "berth.log.target";
+    private static final String RECYCLER_CAPACITY = "io.netty.recycler.maxCapacityPerThread";
     private static final String USAGE = String.join("\n",
             "usage: berth serve [--config FILE] [--host HOST] [--port PORT] [--data DIR] [--htpasswd FILE]",
             "                   [--tls-cert FILE --tls-key FILE]",
@@ -29,6 +30,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        poolNothingPerThread();
         String command = args.length == 0 ? "" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (command) {
@@ -48,6 +50,19 @@ public final class Main {
                 System.err.println(USAGE);
                 System.exit(2);
             }
+        }
+    }
+
+    /**
+     * Turns off Netty's per-thread object pools (its {@code Recycler}) unless the operator set
+     * {@code io.netty.recycler.maxCapacityPerThread}. Netty 4.2 hands pooled objects between
+     * threads through concurrent queues, which cost more than allocating afresh: manifest HEAD
+     * and GET ran about 4 % faster without the pools (medians of six alternating runs). Must run before Netty's
+     * classes load.
+     */
+    private static void poolNothingPerThread() {
+        if (System.getProperty(RECYCLER_CAPACITY) == null) {
+            System.setProperty(RECYCLER_CAPACITY, "0");
         }
     }
 
