@@ -57,8 +57,8 @@ public final class Main {
      * Turns off Netty's per-thread object pools (its {@code Recycler}) unless the operator set
      * {@code io.netty.recycler.maxCapacityPerThread}. Netty 4.2 hands pooled objects between
      * threads through concurrent queues, which cost more than allocating afresh: manifest HEAD
-     * and GET ran about 4 % faster without the pools (medians of six alternating runs). Must run before Netty's
-     * classes load.
+     * and GET ran about 4 % faster without the pools (medians of six alternating runs). Must
+     * run before Netty's classes load.
      */
     private static void poolNothingPerThread() {
         if (System.getProperty(RECYCLER_CAPACITY) == null) {
