@@ -19,10 +19,15 @@ public interface BlobStore {
     /** The number of bytes an upload holds, or empty when there is no such upload. */
     Mono<Long> uploadSize(String uploadId);
 
+    /** {@link #append}'s offset for a body that goes at the end of whatever the upload holds. */
+    long AT_END = -1;
+
     /**
      * Appends a body to an upload, chunk by chunk in order, hashing as it writes. Each buffer is
-     * released once written. Fails with {@code BLOB_UPLOAD_INVALID} and status 416 when the
-     * upload does not hold exactly {@code expectedOffset} bytes, or when another append to it is still running.
+     * released once written. Fails with {@code BLOB_UPLOAD_UNKNOWN} when there is no such upload,
+     * and with {@code BLOB_UPLOAD_INVALID} and status 416 when the upload does not hold exactly
+     * {@code expectedOffset} bytes (unless that is {@link #AT_END}), or when another append to it
+     * is still running.
      *
      * @return the upload's size after the append
      */

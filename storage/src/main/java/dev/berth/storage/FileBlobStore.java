@@ -175,7 +175,7 @@ final class FileBlobStore implements BlobStore {
         try {
             UploadFile file = UploadFile.open(path, direct, writeStep);
             long size = file.size();
-            if (size != expectedOffset) {
+            if (expectedOffset != AT_END && size != expectedOffset) {
                 file.close();
                 throw ErrorCode.BLOB_UPLOAD_INVALID.exception(416, "chunk starts at " + expectedOffset
                         + " (expected: " + size + ", the bytes received so far)");
