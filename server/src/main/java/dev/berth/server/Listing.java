@@ -84,10 +84,29 @@ record Listing(int limit, String last) {
         return json.append("]}").toString();
     }
 
+    /**
+     * {@code text} as a JSON string. Repository names and tags never need escaping, so they are
+     * appended whole; Jackson's encoder, which appends one character at a time, took about a
+     * quarter of the CPU of a catalog page. Anything else still goes through it.
+     */
     private static StringBuilder quote(StringBuilder json, String text) {
         json.append('"');
-        JsonStringEncoder.getInstance().quoteAsString(text, json);
+        if (needsNoEscape(text)) {
+            json.append(text);
+        } else {
+            JsonStringEncoder.getInstance().quoteAsString(text, json);
+        }
         return json.append('"');
+    }
+
+    private static boolean needsNoEscape(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static RuntimeException invalid(String n) {

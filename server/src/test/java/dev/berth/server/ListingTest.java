@@ -39,4 +39,17 @@ class ListingTest {
         assertThat(parsed.get("name").asText()).isEqualTo("na\"me");
         assertThat(parsed.get("tags")).extracting(JsonNode::asText).containsExactlyElementsOf(names);
     }
+
+    @Test
+    void json_everyPrintableAsciiCharacter_parsesBackToTheSameName() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (char c = 0x20; c <= 0x7f; c++) {
+            all.append(c);
+        }
+        List<String> names = List.of(all.toString(), "team/app-1.2_3", "end\\", "\"start");
+
+        JsonNode parsed = JSON.readTree(Listing.json(null, "repositories", names));
+
+        assertThat(parsed.get("repositories")).extracting(JsonNode::asText).containsExactlyElementsOf(names);
+    }
 }
