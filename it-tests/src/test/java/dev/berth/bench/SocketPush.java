@@ -19,10 +19,16 @@ import java.util.Locale;
  * <p>Why not {@link RegistryHttp}: the JDK's HTTP client copies a request body through small
  * buffers and threads of its own, which costs the load generator CPU that the registries need
  * on a small machine. Pushes, like the HEAD load, use a small client made for the job instead.
- * (Limitation: the harness still measures Berth's pushes at about half the rate a standalone
- * client of the same kind, or curl, gets for fresh blobs; the cause is not yet found.) It speaks
- * just enough HTTP/1.1 for the upload calls: a request with a {@code Content-Length} body, and
- * an answer whose body, if any, has a {@code Content-Length}.
+ * It speaks just enough HTTP/1.1 for the upload calls: a request with a {@code Content-Length}
+ * body, and an answer whose body, if any, has a {@code Content-Length}.
+ *
+ * <p>Every push here writes new bytes, and the run keeps them all, so a registry that writes
+ * through the page cache needs fresh cache pages for each push. On the virtual machine the
+ * benchmark was built on, filling fresh pages costs far more kernel time than the disk write
+ * itself (measured with {@code dd conv=fsync}: 0.8 s of system time per 256 MiB into new
+ * pages, 0.06 s into pages freed a moment before). That, not this client, kept pushes measured
+ * here at about half the rate of single pushes by curl into a fresh data directory, until
+ * Berth began to write uploads with {@code O_DIRECT}.
  */
 final class SocketPush implements AutoCloseable {
     /** The most bytes handed to the socket in one write. */
