@@ -145,6 +145,21 @@ final class BlobUploadSessionIT {
         assertStatus(response, 204);
         assertError(registry.get(location), 404, "BLOB_UPLOAD_UNKNOWN");
         assertError(registry.patchStreamed(location, randomBytes(10)), 404, "BLOB_UPLOAD_UNKNOWN");
+        assertError(registry.delete(location), 404, "BLOB_UPLOAD_UNKNOWN");
+    }
+
+    @Test
+    void patchUpload_afterCommit_failsBlobUploadUnknownAndStoresNothing() {
+        String repo = Repos.unique("patch-after-commit");
+        byte[] content = randomBytes(100);
+        String location = registry.startUpload(repo);
+        HttpResponse<byte[]> patched = registry.patchStreamed(location, content);
+        assertStatus(registry.commit(header(patched, "Location"), digest(content), new byte[0]), 201);
+
+        HttpResponse<byte[]> late = registry.patchStreamed(header(patched, "Location"), randomBytes(10));
+
+        assertError(late, 404, "BLOB_UPLOAD_UNKNOWN");
+        assertThat(registry.get(blob(repo, digest(content))).body()).isEqualTo(content);
     }
 
     @Test

@@ -51,8 +51,15 @@ final class GcSetup {
     }
 
     static Duration uploadIdle(ConfigFile.Uploads uploads) {
-        return uploads.expireAfter() == null ? DEFAULT_UPLOAD_IDLE
-                : ServerConfig.duration(uploads.expireAfter(), "uploads.expireAfter");
+        if (uploads.expireAfter() == null) {
+            return DEFAULT_UPLOAD_IDLE;
+        }
+        Duration idle = ServerConfig.duration(uploads.expireAfter(), "uploads.expireAfter");
+        if (idle.isNegative() || idle.isZero()) {
+            throw new IllegalArgumentException("uploads.expireAfter: " + uploads.expireAfter()
+                    + " (expected: a positive duration such as 24h)");
+        }
+        return idle;
     }
 
     static String json(GcReport report) {

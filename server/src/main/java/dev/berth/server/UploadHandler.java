@@ -42,11 +42,15 @@ final class UploadHandler {
     private final Clock clock;
     private final Duration touchInterval;
     /**
-     * Sessions this server started or looked up within the last {@code touchInterval}, so the
-     * chunks of a push do not each wait for a database read: on two CPUs busy hashing and
-     * writing, that read took 1 to 2 ms per PATCH. An entry is dropped when its upload finishes
-     * or is cancelled here. Expiry cannot remove a session that is in use: an entry lives no
-     * longer than {@code touchInterval}, and an upload expires only after ten times that idle.
+     * Sessions this server started, or that a {@code PATCH} looked up, within the last
+     * {@code touchInterval}, so the chunks of a push do not each wait for a database read: on two
+     * CPUs busy hashing and writing, that read took 1 to 2 ms per PATCH. Only PATCH trusts an
+     * entry; the other requests on an upload, each once per upload, read the database, so a
+     * finished, cancelled or expired upload answers {@code BLOB_UPLOAD_UNKNOWN} to them as
+     * before. A PATCH whose entry outlived a finished or cancelled upload gets the same, since
+     * those delete the file first. Expiry does not pick an upload with an entry: the entry's
+     * PATCH reset the idle clock unless it was reset less than {@code touchInterval} before, and
+     * an upload expires only after ten times that without a reset.
      */
     private final Cache<String, UploadSession> sessions;
 
@@ -144,7 +148,7 @@ final class UploadHandler {
      * would otherwise queue one database write per chunk behind the single writer.
      */
     Mono<Void> patch(HttpServerRequest request, HttpServerResponse response, RepositoryName name, String id) {
-        return requireSession(name, id)
+        return activeSession(name, id)
                 .flatMap(session -> appendBody(request, id).flatMap(size -> touch(session).thenReturn(size)))
                 .flatMap(size -> progress(response, HttpResponseStatus.ACCEPTED, name, id, size));
     }
@@ -234,10 +238,19 @@ final class UploadHandler {
         return request.receive().retain();
     }
 
+    /** The upload's session from the database; {@code BLOB_UPLOAD_UNKNOWN} when there is none in {@code name}. */
     private Mono<UploadSession> requireSession(RepositoryName name, String id) {
+        return inRepository(metadata.findUpload(id), name, id);
+    }
+
+    /** {@link #requireSession} for a PATCH: remembered sessions first, see {@link #sessions}. */
+    private Mono<UploadSession> activeSession(RepositoryName name, String id) {
         UploadSession known = sessions.getIfPresent(id);
-        Mono<UploadSession> session = known != null ? Mono.just(known)
-                : metadata.findUpload(id).doOnNext(found -> sessions.put(id, found));
+        return inRepository(known != null ? Mono.just(known)
+                : metadata.findUpload(id).doOnNext(found -> sessions.put(id, found)), name, id);
+    }
+
+    private static Mono<UploadSession> inRepository(Mono<UploadSession> session, RepositoryName name, String id) {
         return session
                 .filter(found -> found.repository().equals(name))
                 .switchIfEmpty(Mono.error(() -> unknownUpload(id)));

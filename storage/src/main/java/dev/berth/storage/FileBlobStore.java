@@ -186,6 +186,7 @@ final class FileBlobStore implements BlobStore {
             return new UploadWriter(uploadId, file, state, hashing);
         } catch (NoSuchFileException e) {
             state.unlock();
+            states.remove(uploadId, state);
             throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId);
         } catch (RuntimeException | IOException e) {
             state.unlock();
