@@ -18,6 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * host: 0.0.0.0
  * port: 5000
  * data: /var/lib/berth
+ * idleTimeout: 2m     # a connection that sends nothing for this long is closed
  * tls:
  *   certificate: /etc/berth/tls/tls.crt
  *   key: /etc/berth/tls/tls.key
@@ -54,13 +55,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *   expireAfter: 24h
  * </pre>
  */
-public record ConfigFile(String host, Integer port, String data, Tls tls, Auth auth, Gc gc, Uploads uploads) {
+public record ConfigFile(String host, Integer port, String data, String idleTimeout, Tls tls, Auth auth, Gc gc,
+        Uploads uploads) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     static ConfigFile empty() {
-        return new ConfigFile(null, null, null, null, null, null, null);
+        return new ConfigFile(null, null, null, null, null, null, null, null);
     }
 
     static ConfigFile read(Path file) {

@@ -31,8 +31,6 @@ public final class RegistryServer {
      * log is not installed at all: even with nothing written, it formats a date per request.
      */
     private static final Logger ACCESS_LOG = LoggerFactory.getLogger("reactor.netty.http.server.AccessLog");
-    /** A client that sends nothing for this long is cut off; large pushes keep sending. */
-    private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(2);
     /**
      * One event loop per CPU (beside one thread that only accepts connections). Reactor Netty's
      * default is at least four, which on a two-CPU machine made the loops take turns on the CPUs:
@@ -113,10 +111,10 @@ public final class RegistryServer {
                 .host(config.host())
                 .port(config.port());
         if (config.tls()) {
-            server = server.idleTimeout(IDLE_TIMEOUT).readTimeout(IDLE_TIMEOUT);
+            server = server.idleTimeout(config.idleTimeout()).readTimeout(config.idleTimeout());
         } else {
             server = server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
-                    .addAfter(NettyPipeline.HttpCodec, IdleGuard.NAME, new IdleGuard(IDLE_TIMEOUT)));
+                    .addAfter(NettyPipeline.HttpCodec, IdleGuard.NAME, new IdleGuard(config.idleTimeout())));
         }
         return server
                 .accessLog(ACCESS_LOG.isInfoEnabled(), AccessLogFactory.createFilter(RegistryServer::isRealRequest,

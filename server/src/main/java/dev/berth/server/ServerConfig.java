@@ -30,10 +30,13 @@ import java.util.Map;
  * @param auth the {@code auth:} section of the configuration file, never {@code null}
  * @param gc the {@code gc:} section, never {@code null}
  * @param uploads the {@code uploads:} section, never {@code null}
+ * @param idleTimeout how long a connection may send nothing while the server waits for it:
+ *        between requests, or in the middle of a request body ({@code idleTimeout:} in the file)
  */
 public record ServerConfig(String host, int port, Path data, Path tlsCertificate, Path tlsKey, Path htpasswd,
-        ConfigFile.Auth auth, ConfigFile.Gc gc, ConfigFile.Uploads uploads) {
+        ConfigFile.Auth auth, ConfigFile.Gc gc, ConfigFile.Uploads uploads, Duration idleTimeout) {
     public static final int DEFAULT_PORT = 5000;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
 
     private static final Map<String, String> FLAGS = Map.of(
             "--config", "BERTH_CONFIG", "--host", "BERTH_HOST", "--port", "BERTH_PORT", "--data", "BERTH_DATA",
@@ -56,11 +59,17 @@ public record ServerConfig(String host, int port, Path data, Path tlsCertificate
         if (uploads == null) {
             uploads = new ConfigFile.Uploads(null);
         }
+        if (idleTimeout == null) {
+            idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: a positive duration)");
+        }
     }
 
     /** Plain HTTP, no authentication: what tests and a laptop need. */
     public ServerConfig(String host, int port, Path data) {
-        this(host, port, data, null, null, null, null, null, null);
+        this(host, port, data, null, null, null, null, null, null, null);
     }
 
     /** Whether the server speaks TLS. */
@@ -103,7 +112,8 @@ public record ServerConfig(String host, int port, Path data, Path tlsCertificate
         return new ServerConfig(host, parsePort(port), absolute(data),
                 path(settings.getOrDefault("BERTH_TLS_CERT", tls.certificate())),
                 path(settings.getOrDefault("BERTH_TLS_KEY", tls.key())),
-                path(settings.getOrDefault("BERTH_HTPASSWD", auth.htpasswd())), auth, file.gc(), file.uploads());
+                path(settings.getOrDefault("BERTH_HTPASSWD", auth.htpasswd())), auth, file.gc(), file.uploads(),
+                file.idleTimeout() == null ? null : duration(file.idleTimeout(), "idleTimeout"));
     }
 
     /**

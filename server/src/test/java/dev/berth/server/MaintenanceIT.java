@@ -37,7 +37,7 @@ class MaintenanceIT {
     @BeforeAll
     static void start() {
         ConfigFile.Gc gc = new ConfigFile.Gc("0s", "0s", "0s", true, List.of());
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, data, null, null, null, null, gc, null);
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, data, null, null, null, null, gc, null, null);
         server = RegistryServer.start(config, Clock.systemUTC()).block(TIMEOUT);
         client = HttpClient.create().baseUrl("http://127.0.0.1:" + server.port());
     }

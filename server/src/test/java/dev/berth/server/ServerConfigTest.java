@@ -123,4 +123,24 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.duration("soon", "auth.tokenTtl"))
                 .hasMessageContaining("auth.tokenTtl");
     }
+
+    @Test
+    void parse_idleTimeout_fromFileOrTwoMinutes(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, "idleTimeout: 30s\n");
+
+        assertThat(ServerConfig.parse(new String[] {"--config", file.toString()}, Map.of()).idleTimeout())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(ServerConfig.parse(new String[0], Map.of()).idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void parse_idleTimeoutZero_failsNamingIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, "idleTimeout: 0s\n");
+
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--config", file.toString()}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("idleTimeout");
+    }
 }
