@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * from the file, then writes the whole block again. Buffers come from a small pool; when it is
  * empty, or the file system refuses {@code O_DIRECT} (tmpfs on older kernels, some network
  * file systems), the append writes through the page cache as before.
+ *
+ * <p>Not thread-safe: the {@link UploadWriter} that owns it lets one thread at a time in.
  */
 final class UploadFile {
     /** Bytes gathered before each direct write: past this size, larger writes were no faster. */
@@ -88,15 +90,12 @@ final class UploadFile {
     }
 
     /** Where the next byte goes: the file's size once everything appended is flushed. */
-    synchronized long position() {
+    long position() {
         return position;
     }
 
-    /**
-     * Appends every remaining byte of {@code source}. Synchronized with {@link #close}: a client
-     * that goes away closes the file from another thread while a batch may still be written.
-     */
-    synchronized void append(ByteBuffer source) throws IOException {
+    /** Appends every remaining byte of {@code source}; refused once the file is closed. */
+    void append(ByteBuffer source) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
@@ -191,7 +190,7 @@ final class UploadFile {
      * Puts every byte appended so far into the file: whole blocks directly, the part block that
      * ends the append through the page cache.
      */
-    synchronized void flush() throws IOException {
+    void flush() throws IOException {
         if (!unflushed || failed || closed) {
             return;
         }
@@ -215,7 +214,7 @@ final class UploadFile {
      * @throws IOException when the last bytes could not be written; the file then holds a
      *         prefix of what was appended
      */
-    synchronized void close() throws IOException {
+    void close() throws IOException {
         if (closed) {
             return;
         }

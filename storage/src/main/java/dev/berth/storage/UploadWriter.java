@@ -17,7 +17,12 @@ import reactor.core.scheduler.Scheduler;
 import dev.berth.core.Digester;
 import dev.berth.core.ErrorCode;
 
-/** One append: the open file, written batch by batch on the I/O scheduler and hashed beside it. */
+/**
+ * One append: the open file, written batch by batch on the I/O scheduler and hashed beside it.
+ * Its methods are synchronized: a client that goes away closes the append from another thread
+ * while a batch may still be written, and the close waits for that batch, so the upload is
+ * unlocked for the client's next request only once nothing touches its file or hash any more.
+ */
 final class UploadWriter {
     /** Batches at least this large are hashed on another thread while they are written. */
     private static final int PARALLEL_HASH_BYTES = 64 * 1024;
@@ -43,7 +48,7 @@ final class UploadWriter {
      * of the two instead of their sum. Both have finished when this returns, and every
      * buffer of the batch is released, whether the write succeeded or not.
      */
-    void write(List<ByteBuf> batch) {
+    synchronized void write(List<ByteBuf> batch) {
         CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
         try {
             hashed = hash(batch);
@@ -116,7 +121,7 @@ final class UploadWriter {
     }
 
     /** Puts every byte received into the file and returns the upload's size. */
-    long finish() {
+    synchronized long finish() {
         try {
             file.flush();
         } catch (IOException e) {
@@ -131,7 +136,7 @@ final class UploadWriter {
      * the running hash still covers exactly them, so the client may resume from the size it
      * is told.
      */
-    void close() {
+    synchronized void close() {
         if (closed) {
             return;
         }
