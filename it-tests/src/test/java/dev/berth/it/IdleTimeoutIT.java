@@ -79,7 +79,7 @@ final class IdleTimeoutIT {
     void stalledRequestBody_closedAfterTimeout() throws IOException {
         String location = BERTH.client().startUpload(Repos.unique("idle-stalled"));
         try (Socket socket = connect()) {
-            String path = URI.create(BERTH.process().baseUri().toString()).resolve(location).getRawPath();
+            String path = BERTH.process().baseUri().resolve(location).getRawPath();
             OutputStream out = socket.getOutputStream();
             out.write(("PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n0123456789")
