@@ -6,6 +6,7 @@ import static dev.berth.it.Responses.assertStatus;
 import static dev.berth.it.Responses.json;
 import static dev.berth.it.TokenEndpoint.scope;
 import static dev.berth.it.TokenForge.claims;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,8 @@ final class BearerTokenIT {
     private static final String PASSWORD = "bearer pass:1";
     private static final String REPO = "bearer/app";
     private static final String PULL = scope(REPO, "pull");
+    private static final Pattern FROM_MEMORY = Pattern.compile(
+            "(?m)^berth_manifests_from_memory_total ([0-9.eE+-]+)$");
 
     @RegisterExtension
     static final BerthExtension BERTH = BerthExtension.withServerArgs(dir -> List.of("--htpasswd",
@@ -153,6 +158,28 @@ final class BearerTokenIT {
         assertChallenge(getManifest(token), BERTH.process(), PULL, "insufficient_scope");
     }
 
+    /**
+     * A manifest pulled before is answered from memory, on the network thread; the caller is
+     * still checked there, and refused callers still get the full challenge.
+     */
+    @Test
+    void getManifest_pulledBefore_fromMemoryOnlyForCallersWithTheScope() {
+        String token = tokens.accessToken(USER, PASSWORD, PULL);
+        assertStatus(getManifest(token), 200);
+        double before = fromMemory();
+
+        assertStatus(getManifest(token), 200);
+        assertStatus(BERTH.client().withBearer(token).head(manifest(REPO, "v1")), 200);
+        double afterPulls = fromMemory();
+        assertChallenge(getManifest(tokens.accessToken(USER, PASSWORD, scope("other/app", "pull"))),
+                BERTH.process(), PULL, "insufficient_scope");
+        assertInvalidToken(getManifest("not.a.jwt"));
+        assertChallenge(BERTH.anonymousClient().get(manifest(REPO, "v1")), BERTH.process(), PULL, null);
+
+        assertThat(afterPulls - before).isEqualTo(2.0);
+        assertThat(fromMemory()).isEqualTo(afterPulls);
+    }
+
     @Test
     void putManifest_pullOnlyToken_returns401InsufficientScope() {
         String token = tokens.accessToken(USER, PASSWORD, PULL);
@@ -206,6 +233,13 @@ final class BearerTokenIT {
     private static HttpResponse<byte[]> getManifest(String token) {
         return BERTH.client().withBearer(token).get(manifest(REPO, "v1"),
                 "Accept", MediaTypes.OCI_MANIFEST);
+    }
+
+    /** {@code berth_manifests_from_memory_total} on {@code /metrics}. */
+    private static double fromMemory() {
+        Matcher matcher = FROM_MEMORY.matcher(Responses.text(BERTH.anonymousClient().get("/metrics")));
+        assertThat(matcher.find()).as("berth_manifests_from_memory_total in /metrics").isTrue();
+        return Double.parseDouble(matcher.group(1));
     }
 
     private static void assertInvalidToken(HttpResponse<byte[]> response) {

@@ -81,13 +81,20 @@ final class IdleGuard extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        boolean informational = msg instanceof HttpResponse response
-                && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
-        if (msg instanceof LastHttpContent && !informational && unanswered > 0) {
+        if (unanswered > 0 && endsAnswer(msg)) {
             unanswered--;
             lastActivity = System.nanoTime();
         }
         super.write(ctx, msg, promise);
+    }
+
+    /**
+     * Whether writing {@code msg} completes the answer to a request: the end of a response that
+     * is not an interim one such as {@code 100 Continue}.
+     */
+    static boolean endsAnswer(Object msg) {
+        return msg instanceof LastHttpContent && !(msg instanceof HttpResponse response
+                && response.status().codeClass() == HttpStatusClass.INFORMATIONAL);
     }
 
     private void schedule(ChannelHandlerContext ctx, long delayNanos) {

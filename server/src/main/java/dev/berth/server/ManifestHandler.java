@@ -1,6 +1,7 @@
 package dev.berth.server;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Mono;
@@ -44,11 +45,27 @@ final class ManifestHandler {
         return reference.isDigest() ? Mono.just(reference.digest()) : metadata.findTag(name, reference.tag());
     }
 
+    /**
+     * The manifest {@code text} names in {@code name} when it is in memory now, or {@code null}
+     * (see {@link MetadataStore#peekManifest}); {@link #get} gives the full answer.
+     */
+    ManifestRecord peek(RepositoryName name, String text) {
+        Reference reference = Reference.parse(text);
+        Digest digest = reference.isDigest() ? reference.digest() : metadata.peekTag(name, reference.tag());
+        return digest == null ? null : metadata.peekManifest(name, digest);
+    }
+
+    /** The headers of a manifest's answer, the same for {@code GET} and {@code HEAD}. */
+    static void headers(HttpHeaders headers, ManifestRecord record) {
+        String digest = record.digest().toString();
+        headers.set(HttpHeaderNames.CONTENT_TYPE, record.mediaType())
+                .set(HttpHeaderNames.CONTENT_LENGTH, record.size())
+                .set(HttpHeaderNames.ETAG, "\"" + digest + "\"")
+                .set(Http.DOCKER_CONTENT_DIGEST, digest);
+    }
+
     private static Mono<Void> send(HttpServerRequest request, HttpServerResponse response, ManifestRecord record) {
-        response.header(HttpHeaderNames.CONTENT_TYPE, record.mediaType())
-                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(record.size()))
-                .header(HttpHeaderNames.ETAG, "\"" + record.digest() + "\"")
-                .header(Http.DOCKER_CONTENT_DIGEST, record.digest().toString());
+        headers(response.responseHeaders(), record);
         if (HttpMethod.HEAD.equals(request.method())) {
             return response.send().then();
         }

@@ -43,6 +43,7 @@ final class Observability {
     private final Counter gcBlobs;
     private final Counter gcManifests;
     private final Counter gcTags;
+    private final Counter manifestsFromMemory;
     private final Map<Integer, Timer> requestTimers = new ConcurrentHashMap<>();
 
     Observability() {
@@ -57,6 +58,10 @@ final class Observability {
         this.gcBlobs = reclaimed("blobs");
         this.gcManifests = reclaimed("manifests");
         this.gcTags = reclaimed("tags");
+        this.manifestsFromMemory = Counter.builder("berth.manifests.from.memory")
+                .description("manifest GET and HEAD requests answered from memory on the network thread, "
+                        + "also counted in http_server_requests_seconds")
+                .register(registry);
     }
 
     private Counter reclaimed(String kind) {
@@ -72,6 +77,11 @@ final class Observability {
         gcBlobs.increment(blobs);
         gcManifests.increment(manifests);
         gcTags.increment(tags);
+    }
+
+    /** Counts a manifest request answered on the network thread (see {@link ManifestFastPath}). */
+    void recordManifestFromMemory() {
+        manifestsFromMemory.increment();
     }
 
     /** Counts and times one request; {@code nanos} runs from its arrival to its last byte sent. */

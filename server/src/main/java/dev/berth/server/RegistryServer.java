@@ -113,8 +113,12 @@ public final class RegistryServer {
         if (config.tls()) {
             server = server.idleTimeout(config.idleTimeout()).readTimeout(config.idleTimeout());
         } else {
+            Logger accessLog = ACCESS_LOG.isInfoEnabled() ? ACCESS_LOG : null;
+            Duration idleTimeout = config.idleTimeout();
             server = server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
-                    .addAfter(NettyPipeline.HttpCodec, IdleGuard.NAME, new IdleGuard(config.idleTimeout())));
+                    .addAfter(NettyPipeline.HttpCodec, IdleGuard.NAME, new IdleGuard(idleTimeout))
+                    .addAfter(IdleGuard.NAME, ManifestFastPath.NAME,
+                            new ManifestFastPath(router::answerNow, accessLog)));
         }
         return server
                 .accessLog(ACCESS_LOG.isInfoEnabled(), AccessLogFactory.createFilter(RegistryServer::isRealRequest,

@@ -66,6 +66,16 @@ final class CachingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public ManifestRecord peekManifest(RepositoryName repository, Digest digest) {
+        return cache.manifest(repository, digest);
+    }
+
+    @Override
+    public Digest peekTag(RepositoryName repository, String tag) {
+        return cache.tag(repository, tag);
+    }
+
+    @Override
     public Mono<Void> putManifest(RepositoryName repository, ManifestRecord record, Manifest parsed, String tag) {
         return invalidating(delegate.putManifest(repository, record, parsed, tag),
                 () -> afterPut(repository, tag));

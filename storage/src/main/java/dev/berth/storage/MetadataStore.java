@@ -46,6 +46,20 @@ public interface MetadataStore {
     /** The digest a tag points at, or empty. */
     Mono<Digest> findTag(RepositoryName repository, String tag);
 
+    /**
+     * A manifest of {@code repository} when this store holds it in memory, else {@code null}.
+     * It never waits, so an event loop may call it; {@code null} says nothing about whether the
+     * manifest exists, and {@link #findManifest} gives the full answer.
+     */
+    default ManifestRecord peekManifest(RepositoryName repository, Digest digest) {
+        return null;
+    }
+
+    /** The digest of a tag when this store holds it in memory, else {@code null}; see {@link #peekManifest}. */
+    default Digest peekTag(RepositoryName repository, String tag) {
+        return null;
+    }
+
     /** Removes a manifest and every tag pointing at it; emits whether it existed. */
     Mono<Boolean> deleteManifest(RepositoryName repository, Digest digest);
 

@@ -141,6 +141,26 @@ class MetadataStoreIT {
     }
 
     @Test
+    void peek_answersOnlyWhatWasReadAndFollowsWrites() {
+        ManifestRecord first = pushImage("peeked", "config-peek-1");
+        assertThat(store.peekTag(REPO, "peeked")).isNull();
+        assertThat(store.peekManifest(REPO, first.digest())).isNull();
+
+        store.findTag(REPO, "peeked").block(TIMEOUT);
+        store.findManifest(REPO, first.digest()).block(TIMEOUT);
+        assertThat(store.peekTag(REPO, "peeked")).isEqualTo(first.digest());
+        assertThat(store.peekManifest(REPO, first.digest()).content()).isEqualTo(first.content());
+
+        ManifestRecord second = pushImage("peeked", "config-peek-2");
+        assertThat(store.peekTag(REPO, "peeked")).isNull();
+
+        store.deleteManifest(REPO, first.digest()).block(TIMEOUT);
+        assertThat(store.peekManifest(REPO, first.digest())).isNull();
+        store.findTag(REPO, "peeked").block(TIMEOUT);
+        assertThat(store.peekTag(REPO, "peeked")).isEqualTo(second.digest());
+    }
+
+    @Test
     void deleteTag_tagged_keepsManifest() {
         ManifestRecord record = pushImage("temp", "config-tag");
 

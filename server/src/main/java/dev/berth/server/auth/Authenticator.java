@@ -136,6 +136,31 @@ public final class Authenticator {
         return Mono.error(challenge(request, response, need, "invalid_request"));
     }
 
+    /**
+     * The caller, when it is clear without waiting that a request with this
+     * {@code Authorization} header may do {@code need}: authentication is off, the rules let
+     * anonymous callers do it, or a valid bearer token grants it. {@code null} otherwise, which
+     * is no refusal: {@link #authorize} gives the full answer, with its challenge or its
+     * password check.
+     */
+    public Caller authorizeNow(String header, Scope need) {
+        if (!enabled) {
+            return Caller.of(Principal.anonymous());
+        }
+        if (header == null || header.isBlank()) {
+            Caller caller = Caller.of(Principal.anonymous());
+            return covers(caller, need) ? caller : null;
+        }
+        if (!startsWithIgnoreCase(header, "Bearer ")) {
+            return null;
+        }
+        Optional<TokenService.VerifiedToken> verified = tokens.verifyAccess(header.substring(7).trim());
+        if (verified.isEmpty() || !grantsCover(verified.get().grants(), need)) {
+            return null;
+        }
+        return new Caller(verified.get().subject(), Principal.anonymous(), null, verified.get().grants());
+    }
+
     private Mono<Caller> anonymous(HttpServerRequest request, HttpServerResponse response, Scope need) {
         Caller caller = Caller.of(Principal.anonymous());
         if (need != null && covers(caller, need)) {
