@@ -135,7 +135,7 @@ final class UploadHandler {
             Digest digest) {
         String id = UUID.randomUUID().toString();
         return blobs.createUpload(id)
-                .then(blobs.append(id, 0, body(request)))
+                .then(blobs.append(id, 0, announcedLength(request), body(request)))
                 .then(blobs.commit(id, digest))
                 .flatMap(size -> metadata.linkBlob(name, digest, size))
                 .onErrorResume(error -> blobs.deleteUpload(id).then(Mono.error(error)))
@@ -215,7 +215,20 @@ final class UploadHandler {
      * {@code Content-Length} when both are sent.
      */
     private Mono<Long> appendBody(HttpServerRequest request, String id) {
-        return blobs.append(id, expectedOffset(request), body(request));
+        return blobs.append(id, expectedOffset(request), announcedLength(request), body(request));
+    }
+
+    /** The body's {@code Content-Length}, or {@link BlobStore#UNKNOWN_LENGTH}; only a hint for the store. */
+    private static long announcedLength(HttpServerRequest request) {
+        String text = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (text == null) {
+            return BlobStore.UNKNOWN_LENGTH;
+        }
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return BlobStore.UNKNOWN_LENGTH;
+        }
     }
 
     /** Where the body says it starts, or {@link BlobStore#AT_END} when it says nothing. */

@@ -31,7 +31,20 @@ public interface BlobStore {
      *
      * @return the upload's size after the append
      */
-    Mono<Long> append(String uploadId, long expectedOffset, Flux<ByteBuf> body);
+    default Mono<Long> append(String uploadId, long expectedOffset, Flux<ByteBuf> body) {
+        return append(uploadId, expectedOffset, UNKNOWN_LENGTH, body);
+    }
+
+    /** {@link #append}'s length for a body whose length was not announced. */
+    long UNKNOWN_LENGTH = -1;
+
+    /**
+     * {@link #append(String, long, Flux)} for a body announced as {@code length} bytes long (its
+     * {@code Content-Length}), or {@link #UNKNOWN_LENGTH}. The length only tunes how the bytes
+     * are written, so the answer comes sooner after the last byte; a body of another length is
+     * still stored exactly as received.
+     */
+    Mono<Long> append(String uploadId, long expectedOffset, long length, Flux<ByteBuf> body);
 
     /**
      * Finishes an upload: checks its bytes against {@code expected} and moves them into place.

@@ -48,6 +48,14 @@ final class FileBlobStore implements BlobStore {
     private static final int HASH_BUFFER = 1 << 20;
     private static final int WRITE_PREFETCH = 2;
     private static final int BATCH_BYTES = 512 * 1024;
+    /**
+     * The last bytes of a body of known length go in smaller batches, each written as soon as it
+     * is hashed: the answer to a chunk waits for its last batch, and a client pushing in chunks
+     * sends nothing until it has that answer. With 512 KiB batches the wait after the last byte
+     * of an 8 MiB chunk was 1.2 to 2.5 ms, a sixth of the chunk's time on the benchmark machine.
+     */
+    static final int TAIL_BYTES = 1024 * 1024;
+    static final int TAIL_BATCH_BYTES = 64 * 1024;
 
     private final Path blobs;
     private final Path uploads;
@@ -102,28 +110,37 @@ final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public Mono<Long> append(String uploadId, long expectedOffset, Flux<ByteBuf> body) {
+    public Mono<Long> append(String uploadId, long expectedOffset, long length, Flux<ByteBuf> body) {
         Path path = uploadPath(uploadId);
         return Mono.usingWhen(
                 Mono.fromCallable(() -> openForAppend(uploadId, path, expectedOffset)).subscribeOn(io),
-                writer -> batches(body)
+                writer -> batches(body, length)
                         .concatMapDelayError(batch -> writeOnIo(writer, batch), false, WRITE_PREFETCH)
                         .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
                         .doOnDiscard(List.class, FileBlobStore::releaseAll)
                         .then(Mono.fromCallable(writer::finish).subscribeOn(io)),
-                writer -> Mono.fromRunnable(writer::close).subscribeOn(io),
-                (writer, error) -> Mono.fromRunnable(writer::close).subscribeOn(io),
-                writer -> Mono.fromRunnable(writer::close).subscribeOn(io));
+                this::closeOnIo,
+                (writer, error) -> closeOnIo(writer),
+                this::closeOnIo);
+    }
+
+    /** Closes the writer on the I/O scheduler, unless {@link UploadWriter#finish} already did. */
+    private Mono<Void> closeOnIo(UploadWriter writer) {
+        return writer.isClosed() ? Mono.empty() : Mono.fromRunnable(writer::close).subscribeOn(io).then();
     }
 
     /**
      * The body in batches of about {@link #BATCH_BYTES}: one hand-over to the I/O scheduler per
      * batch instead of one per network buffer (a few KiB each), which is what bounded push
-     * throughput. Buffers are held, not copied, while a batch fills.
+     * throughput. Buffers are held, not copied, while a batch fills. The last
+     * {@link #TAIL_BYTES} of a body of known {@code length} go in batches of
+     * {@link #TAIL_BATCH_BYTES}.
      */
-    private static Flux<List<ByteBuf>> batches(Flux<ByteBuf> body) {
+    static Flux<List<ByteBuf>> batches(Flux<ByteBuf> body, long length) {
         return Flux.defer(() -> {
+            // Bytes in the batch being filled, and in the body so far.
             long[] pending = {0};
+            long[] received = {0};
             Throwable[] failure = {null};
             // A body that fails midway still delivers the part batch it filled, then the error,
             // so the bytes that did arrive are kept for a resume.
@@ -132,7 +149,9 @@ final class FileBlobStore implements BlobStore {
                 return Mono.empty();
             }).bufferUntil(buf -> {
                 pending[0] += buf.readableBytes();
-                if (pending[0] < BATCH_BYTES) {
+                received[0] += buf.readableBytes();
+                boolean tail = length >= 0 && length - received[0] < TAIL_BYTES;
+                if (pending[0] < (tail ? TAIL_BATCH_BYTES : BATCH_BYTES)) {
                     return false;
                 }
                 pending[0] = 0;

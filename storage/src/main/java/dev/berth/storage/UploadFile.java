@@ -153,6 +153,16 @@ final class UploadFile {
         stageStart = start;
     }
 
+    /**
+     * Writes the whole blocks gathered so far now, instead of when the stage is full: for the
+     * last, small batches of a body, so the disk work left after its last byte stays small.
+     */
+    void writeStaged() throws IOException {
+        if (stage != null && !closed && !failed && stage.position() >= direct.blockSize()) {
+            writeBlocks();
+        }
+    }
+
     /** Writes the stage's whole blocks directly and keeps the part block that follows them. */
     private void writeBlocks() throws IOException {
         try {

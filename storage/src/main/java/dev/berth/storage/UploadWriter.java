@@ -33,7 +33,8 @@ final class UploadWriter {
     private final FileBlobStore.UploadState state;
     /** Where large batches are hashed: CPU work only, so it never waits for the I/O scheduler. */
     private final Scheduler hasher;
-    private boolean closed;
+    /** Read without the lock by {@link #isClosed}, which may run on a network thread. */
+    private volatile boolean closed;
 
     UploadWriter(String uploadId, UploadFile file, FileBlobStore.UploadState state, Scheduler hasher) {
         this.uploadId = uploadId;
@@ -52,10 +53,16 @@ final class UploadWriter {
         CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
         try {
             hashed = hash(batch);
+            long bytes = 0;
             for (ByteBuf buf : batch) {
+                bytes += buf.readableBytes();
                 for (ByteBuffer nio : buf.nioBuffers()) {
                     file.append(nio);
                 }
+            }
+            if (bytes < UploadFile.STAGE_BYTES) {
+                // One of the small batches that end a body (see FileBlobStore.batches).
+                file.writeStaged();
             }
             hashed.join();
         } catch (IOException e) {
@@ -120,7 +127,10 @@ final class UploadWriter {
                 + " it keeps the bytes received before, resume from its Range once space is freed");
     }
 
-    /** Puts every byte received into the file and returns the upload's size. */
+    /**
+     * Puts every byte received into the file, closes it and returns the upload's size: in one
+     * go, so the answer to the request waits for one hand-over to the I/O scheduler, not two.
+     */
     synchronized long finish() {
         try {
             file.flush();
@@ -128,7 +138,14 @@ final class UploadWriter {
             state.digester = null;
             throw diskFailed(e);
         }
-        return file.position();
+        long size = file.position();
+        close();
+        return size;
+    }
+
+    /** Whether {@link #close} has run; never waits for a write in progress. */
+    boolean isClosed() {
+        return closed;
     }
 
     /**

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -364,6 +365,89 @@ class FileBlobStoreTest {
                 .expectNext((long) whole.length)
                 .verifyComplete();
         assertThat(Files.readAllBytes(restarted.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
+    }
+
+    @Test
+    void batches_knownLength_lastMebibyteInSmallBatches() {
+        int length = 3 * 1024 * 1024;
+        int buffer = 16 * 1024;
+        List<List<ByteBuf>> batches = FileBlobStore.batches(chunks(new byte[length], 0, length, buffer), length)
+                .collectList().block(TIMEOUT);
+
+        long end = 0;
+        for (List<ByteBuf> batch : batches) {
+            long size = batch.stream().mapToLong(ByteBuf::readableBytes).sum();
+            end += size;
+            if (end <= length - FileBlobStore.TAIL_BYTES) {
+                assertThat(size).as("batch ending at %d", end).isGreaterThanOrEqualTo(512 * 1024);
+            } else if (end - size >= length - FileBlobStore.TAIL_BYTES) {
+                assertThat(size).as("batch ending at %d", end).isLessThanOrEqualTo(FileBlobStore.TAIL_BATCH_BYTES);
+            }
+            FileBlobStore.releaseAll(batch);
+        }
+        assertThat(end).isEqualTo(length);
+        assertThat(batches).hasSizeGreaterThan(FileBlobStore.TAIL_BYTES / FileBlobStore.TAIL_BATCH_BYTES);
+    }
+
+    @Test
+    void batches_unknownLength_allBatchesButTheLastAreLarge() {
+        int length = 3 * 1024 * 1024 + 5;
+        List<List<ByteBuf>> batches = FileBlobStore.batches(chunks(new byte[length], 0, length, 16 * 1024),
+                BlobStore.UNKNOWN_LENGTH).collectList().block(TIMEOUT);
+
+        for (List<ByteBuf> batch : batches.subList(0, batches.size() - 1)) {
+            assertThat(batch.stream().mapToLong(ByteBuf::readableBytes).sum()).isGreaterThanOrEqualTo(512 * 1024);
+        }
+        batches.forEach(FileBlobStore::releaseAll);
+    }
+
+    @Test
+    void append_lengthAnnouncedWrong_storesExactlyTheBytesReceived() throws Exception {
+        byte[] whole = new byte[2 * 1024 * 1024 + 777];
+        new Random(13).nextBytes(whole);
+        store.createUpload("w1").block(TIMEOUT);
+
+        // Announced longer than it is, then shorter: the length only shapes the batches.
+        store.append("w1", 0, 10L * 1024 * 1024, chunks(whole, 0, 1_500_000, 9_000)).as(StepVerifier::create)
+                .expectNext(1_500_000L)
+                .verifyComplete();
+        store.append("w1", 1_500_000, 1_000, chunks(whole, 1_500_000, whole.length, 9_000))
+                .as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+
+        assertThat(store.hashedBytes("w1")).isEqualTo(whole.length);
+        store.commit("w1", Digest.sha256(whole)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
+        assertThat(Files.readAllBytes(store.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
+    }
+
+    @Test
+    void append_knownLength_writesTheLastBatchesBeforeTheBodyEnds() throws Exception {
+        byte[] whole = new byte[256 * 1024];
+        new Random(14).nextBytes(whole);
+        store.createUpload("w2").block(TIMEOUT);
+        Sinks.Many<ByteBuf> body = Sinks.many().unicast().onBackpressureBuffer();
+        Mono<Long> append = store.append("w2", 0, whole.length, body.asFlux()).cache();
+        append.subscribe();
+
+        // Half the body, and the client still sending: a tail batch is on disk already, not
+        // held back until the body ends.
+        body.tryEmitNext(Unpooled.copiedBuffer(whole, 0, 128 * 1024));
+        Path file = root.resolve("uploads").resolve("w2");
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (Files.size(file) < 128 * 1024 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(Files.size(file)).isEqualTo(128 * 1024);
+
+        body.tryEmitNext(Unpooled.copiedBuffer(whole, 128 * 1024, 128 * 1024));
+        body.tryEmitComplete();
+        assertThat(append.block(TIMEOUT)).isEqualTo(whole.length);
+        store.commit("w2", Digest.sha256(whole)).as(StepVerifier::create)
+                .expectNext((long) whole.length)
+                .verifyComplete();
     }
 
     @Test
