@@ -118,7 +118,7 @@ public final class RegistryServer {
             server = server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
                     .addAfter(NettyPipeline.HttpCodec, IdleGuard.NAME, new IdleGuard(idleTimeout))
                     .addAfter(IdleGuard.NAME, ManifestFastPath.NAME,
-                            new ManifestFastPath(router::answerNow, accessLog)));
+                            new ManifestFastPath(router::answerNow, router::answeredNow, accessLog)));
         }
         return server
                 .accessLog(ACCESS_LOG.isInfoEnabled(), AccessLogFactory.createFilter(RegistryServer::isRealRequest,

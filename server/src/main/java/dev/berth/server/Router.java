@@ -94,7 +94,7 @@ final class Router {
      * memory: the caller is allowed without waiting ({@link Authenticator#authorizeNow}) and the
      * manifest, by digest or by tag, is in the cache. {@code null} for every other request, which
      * {@link #handle} then answers in full, with the same result. Runs on the event loop, so it
-     * never waits; it counts the request as {@link #handle} does.
+     * never waits; {@link #answeredNow} counts the request once it is answered.
      *
      * <p>Paths with escapes, a query or a fragment, which are rare on this route, take the full
      * path, so the raw URI here is the path {@link #handle} would route.
@@ -105,7 +105,6 @@ final class Router {
         if (!head && !HttpMethod.GET.equals(method)) {
             return null;
         }
-        long started = System.nanoTime();
         String uri = request.uri();
         if (!uri.startsWith("/v2/") || uri.indexOf('%') >= 0 || uri.indexOf('?') >= 0 || uri.indexOf('#') >= 0) {
             return null;
@@ -131,10 +130,16 @@ final class Router {
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(record.content()));
         response.headers().set(API_VERSION, API_VERSION_VALUE);
         ManifestHandler.headers(response.headers(), record);
-        observability.recordManifestFromMemory();
-        observability.recordRequest(Route.MANIFEST, method, HttpResponseStatus.OK.code(),
-                System.nanoTime() - started);
         return response;
+    }
+
+    /**
+     * Counts a request {@link #answerNow} answered, {@code nanos} from its arrival until its
+     * answer was handed to the connection, as every other request is counted.
+     */
+    void answeredNow(HttpRequest request, long nanos) {
+        observability.recordManifestFromMemory();
+        observability.recordRequest(Route.MANIFEST, request.method(), HttpResponseStatus.OK.code(), nanos);
     }
 
     /** The request path with its escapes decoded, or {@code null} when they are malformed. */

@@ -10,11 +10,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -32,11 +36,14 @@ import org.junit.jupiter.api.Test;
 class ManifestFastPathTest {
     private static final String HIT = "/v2/app/manifests/v1";
     private static final String MISS = "/v2/app/manifests/v2";
+    private static final String FAILS = "/v2/app/manifests/v3";
 
     private final List<Object> passedOn = new ArrayList<>();
     private final List<String> asked = new ArrayList<>();
+    private final List<String> counted = new ArrayList<>();
     private final EmbeddedChannel channel = new EmbeddedChannel(new HttpServerCodec(),
-            new ManifestFastPath(this::answer, null), new ChannelInboundHandlerAdapter() {
+            new ManifestFastPath(this::answer, (request, nanos) -> counted.add(request.uri()), null),
+            new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
                     passedOn.add(msg instanceof HttpRequest request ? request.method() + " " + request.uri()
@@ -52,6 +59,9 @@ class ManifestFastPathTest {
 
     private FullHttpResponse answer(HttpRequest request) {
         asked.add(request.uri());
+        if (FAILS.equals(request.uri())) {
+            throw new IllegalStateException("a bug in the lookup");
+        }
         if (!HIT.equals(request.uri())) {
             return null;
         }
@@ -154,6 +164,67 @@ class ManifestFastPathTest {
 
         assertThat(passedOn).isNotEmpty();
         assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void get_answered_countedOnce() {
+        send("GET " + HIT + " HTTP/1.1\r\nHost: x\r\n\r\nGET " + MISS + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertThat(counted).containsExactly(HIT);
+    }
+
+    @Test
+    void get_connectionNotWritable_passedOnSoAnswersDoNotPileUp() {
+        // A client that sends and never reads: its answers wait in the outgoing buffer.
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        channel.pipeline().firstContext().write(Unpooled.wrappedBuffer(new byte[64]));
+        assertThat(channel.isWritable()).isFalse();
+
+        send("GET " + HIT + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertThat(passedOn).containsExactly("GET " + HIT, "end");
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void get_answerFails_passedOnAndLaterRequestsStillAnswered() {
+        send("GET " + FAILS + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertThat(passedOn).containsExactly("GET " + FAILS, "end");
+        assertThat(counted).isEmpty();
+        channel.writeOutbound(fullAnswer(HttpResponseStatus.NOT_FOUND));
+        written();
+
+        send("GET " + HIT + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertThat(written()).startsWith("HTTP/1.1 200 OK\r\n");
+    }
+
+    @Test
+    void get_afterAnswerThatClosesTheConnection_notAnswered() {
+        send("GET " + MISS + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        FullHttpResponse closes = fullAnswer(HttpResponseStatus.BAD_REQUEST);
+        closes.headers().set(HttpHeaderNames.CONNECTION, "close");
+        channel.writeOutbound(closes);
+        written();
+
+        send("GET " + HIT + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertThat(written()).isEmpty();
+        assertThat(asked).containsExactly(MISS);
+    }
+
+    @Test
+    void get_arrivesWhole_answeredReleasedAndTheNextEndFrameKept() {
+        FullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, HIT,
+                Unpooled.buffer(0));
+
+        channel.writeInbound(whole);
+
+        assertThat(whole.refCnt()).isZero();
+        assertThat(written()).startsWith("HTTP/1.1 200 OK\r\n");
+        send("GET " + MISS + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(passedOn).containsExactly("GET " + MISS, "end");
     }
 
     @Test
