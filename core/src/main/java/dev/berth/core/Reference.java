@@ -43,8 +43,36 @@ public record Reference(String tag, Digest digest) {
         return new Reference(null, digest);
     }
 
+    /**
+     * Whether {@code tag} matches the spec's tag grammar,
+     * {@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}. Checked by hand rather than by the pattern
+     * because every request by tag pays for it; {@code ReferenceTest} holds the two to the same
+     * answers.
+     */
     public static boolean isValidTag(String tag) {
-        return tag != null && TAG.matcher(tag).matches();
+        if (tag == null || tag.isEmpty() || tag.length() > 128) {
+            return false;
+        }
+        char first = tag.charAt(0);
+        if (!isAlnum(first) && first != '_') {
+            return false;
+        }
+        for (int i = 1; i < tag.length(); i++) {
+            char c = tag.charAt(i);
+            if (!isAlnum(c) && c != '_' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAlnum(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+
+    /** The tag pattern, for tests that compare it with {@link #isValidTag}. */
+    static Pattern tagPattern() {
+        return TAG;
     }
 
     public boolean isDigest() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -188,5 +189,24 @@ class DigestTest {
 
         assertThat(tag).isFalse();
         assertThat(digest).isTrue();
+    }
+
+    @Test
+    void isLowerHex_randomText_agreesWithThePattern() {
+        String alphabet = "0af9gA:-";
+        Random random = new Random(44);
+        int valid = 0;
+        for (int round = 0; round < 100_000; round++) {
+            int length = random.nextInt(6);
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < length; i++) {
+                hex.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = hex.toString();
+            boolean expected = Digest.hexPattern().matcher(text).matches();
+            assertThat(Digest.isLowerHex(text)).as(text).isEqualTo(expected);
+            valid += expected ? 1 : 0;
+        }
+        assertThat(valid).isGreaterThan(1_000);
     }
 }

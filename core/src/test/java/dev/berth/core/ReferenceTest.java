@@ -4,6 +4,8 @@ import static dev.berth.core.RegistryFailures.thrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Random;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EmptySource;
@@ -119,5 +121,26 @@ class ReferenceTest {
 
         assertThatThrownBy(() -> new Reference("latest", digest))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void isValidTag_randomTags_agreesWithThePattern() {
+        // Tags from an alphabet of the characters that matter, with lengths around the 128 limit
+        // as well as short ones; the hand-written check must agree with the spec's pattern.
+        String alphabet = "aZ0_.-:/~";
+        Random random = new Random(43);
+        int valid = 0;
+        for (int round = 0; round < 100_000; round++) {
+            int length = round % 10 == 0 ? 126 + random.nextInt(4) : random.nextInt(7);
+            StringBuilder tag = new StringBuilder();
+            for (int i = 0; i < length; i++) {
+                tag.append(alphabet.charAt(random.nextInt(round % 10 == 0 ? 4 : alphabet.length())));
+            }
+            String text = tag.toString();
+            boolean expected = Reference.tagPattern().matcher(text).matches();
+            assertThat(Reference.isValidTag(text)).as(text).isEqualTo(expected);
+            valid += expected ? 1 : 0;
+        }
+        assertThat(valid).isGreaterThan(10_000);
     }
 }
