@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -38,6 +40,16 @@ public final class RegistryServer {
      */
     private static final int EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
     private static final Duration LOOPS_STOP_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The most bytes one read from a connection takes, and the largest piece a request body is
+     * handed on in. Netty reads at most 64 KiB at a time and Reactor Netty cuts bodies into
+     * pieces of 8 KiB, so a large push cost a system call per 64 KiB and a trip through the
+     * body's operators per 8 KiB. With 512 KiB, about one batch of the blob store, the network
+     * thread spent 0.54 to 0.55 s of CPU per GB pushed instead of 0.73 to 1.05 s, measured per
+     * thread on a two-CPU machine. Reads grow only while they fill their buffer, so small
+     * requests keep small buffers.
+     */
+    private static final int MAX_READ_BYTES = 512 * 1024;
 
     private final Storage storage;
     private final DisposableServer server;
@@ -109,7 +121,10 @@ public final class RegistryServer {
     private static HttpServer http(ServerConfig config, Router router) {
         HttpServer server = HttpServer.create()
                 .host(config.host())
-                .port(config.port());
+                .port(config.port())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES))
+                .httpRequestDecoder(decoder -> decoder.maxChunkSize(MAX_READ_BYTES));
         if (config.tls()) {
             server = server.idleTimeout(config.idleTimeout()).readTimeout(config.idleTimeout());
         } else {
