@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.berth.bench.Target.Kind;
@@ -25,6 +27,7 @@ final class BenchRun {
     static final String STARTUP_TITLE = "0. start-up";
 
     private static final double MIB = 1 << 20;
+    private static final Duration SYNC_LIMIT = Duration.ofMinutes(5);
 
     private final BenchSettings settings;
     private final Tools tools;
@@ -90,9 +93,35 @@ final class BenchRun {
                         + (System.nanoTime() - start) / 1_000_000 + " ms");
             }
         }
+        flushSeedWrites();
         for (Target target : registries) {
             workloads.forEach(workload -> workload.warmUp(target));
         }
+    }
+
+    /**
+     * Writes out to disk what seeding left in the page cache, before anything is measured.
+     * Seeding stores 100,000 manifests in each registry (Distribution writes several files for
+     * each), and the kernel writes dirty pages back some 30 s after they were made, on the
+     * machine's CPUs, which could fall into the first repeat and slow whichever server it met.
+     * A precaution: in the run that added it, the kernel had written nearly everything back
+     * already and {@code sync} took 117 ms.
+     */
+    private static void flushSeedWrites() {
+        long start = System.nanoTime();
+        try {
+            Process sync = new ProcessBuilder("sync").redirectErrorStream(true).start();
+            if (!sync.waitFor(SYNC_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                sync.destroyForcibly();
+                throw new IllegalStateException("sync did not finish within " + SYNC_LIMIT);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run sync", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for sync", e);
+        }
+        log("wrote the seeded data out to disk in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 
     private void measure(Workload workload, Target target, int repeat) {
