@@ -38,33 +38,27 @@ final class SmallImages implements Workload {
      * Five times as many images as one repeat, pushed the same way into repositories no repeat
      * uses, so that no repeat pays for loading and compiling each registry's upload and manifest
      * code, as the other workloads' warm-ups ensure for theirs. Berth's JIT needs that many: in
-     * a loop of 200-image rounds against a fresh Berth on two CPUs, the rate went from 50 to 90,
-     * 100, 120 and 130 images/s over the first five rounds, and past 400 only after about ten.
+     * a loop of 200-image rounds against a fresh Berth on two CPUs, the rate went 50, 88, 102,
+     * 119, 124 and 129 images/s over the first six rounds, and past 400 only from the tenth.
      */
     @Override
     public void warmUp(Target target) {
         if (settings.warmUp().isZero()) {
             return;
         }
-        List<Image> images = new ArrayList<>();
-        for (int i = 0; i < WARM_UP_ROUNDS * settings.smallImages(); i++) {
-            // Seeds apart from every other workload's, so no blob is already there.
-            images.add(Image.small(WARM_UP_SEEDS + i, 2, LAYER_SIZE));
-        }
-        Parallel.run(settings.workers(), images.size(), LIMIT,
-                number -> target.http().pushImage("bench/small-warm-up-" + number % REPOSITORIES,
-                        "w" + number, images.get(number)))
+        // Seeds apart from every other workload's, so no blob is already there.
+        List<Image> images = images(WARM_UP_SEEDS, WARM_UP_ROUNDS * settings.smallImages());
+        push(target, images, "bench/small-warm-up-", "w")
                 .requireNoFailure(TITLE + " warm-up on " + target.kind().label());
     }
 
     @Override
     public void run(Target target, int repeat, Recorder recorder) {
         // Both registries push the same images; they are made before the clock starts.
-        List<Image> images = imagesByRepeat.computeIfAbsent(repeat, this::images);
+        List<Image> images = imagesByRepeat.computeIfAbsent(repeat,
+                key -> images(1_000_000L * (key + 1), settings.smallImages()));
 
-        Parallel.Outcome outcome = Parallel.run(settings.workers(), images.size(), LIMIT,
-                number -> target.http().pushImage("bench/small-" + number % REPOSITORIES,
-                        "r" + repeat + "-" + number, images.get(number)))
+        Parallel.Outcome outcome = push(target, images, "bench/small-", "r" + repeat + "-")
                 .logFailures(TITLE + " on " + target.kind().label());
 
         String load = String.format(Locale.ROOT, "%,d images, %d workers", images.size(),
@@ -74,11 +68,20 @@ final class SmallImages implements Workload {
         recorder.add(Metric.errors(TITLE, load + ": errors"), outcome.failed());
     }
 
-    private List<Image> images(int repeat) {
+    /** {@code count} small images made from the seeds {@code firstSeed} on. */
+    private static List<Image> images(long firstSeed, int count) {
         List<Image> images = new ArrayList<>();
-        for (int i = 0; i < settings.smallImages(); i++) {
-            images.add(Image.small(1_000_000L * (repeat + 1) + i, 2, LAYER_SIZE));
+        for (int i = 0; i < count; i++) {
+            images.add(Image.small(firstSeed + i, 2, LAYER_SIZE));
         }
         return images;
+    }
+
+    /** Pushes {@code images} with the workload's workers, spread over a few repositories. */
+    private Parallel.Outcome push(Target target, List<Image> images, String repositoryPrefix,
+            String tagPrefix) {
+        return Parallel.run(settings.workers(), images.size(), LIMIT,
+                number -> target.http().pushImage(repositoryPrefix + number % REPOSITORIES,
+                        tagPrefix + number, images.get(number)));
     }
 }
