@@ -45,7 +45,7 @@ public final class RegistryServer {
      * handed on in. Netty reads at most 64 KiB at a time and Reactor Netty cuts bodies into
      * pieces of 8 KiB, so a large push cost a system call per 64 KiB and a trip through the
      * body's operators per 8 KiB. With 512 KiB, about one batch of the blob store, the network
-     * thread spent 0.54 to 0.55 s of CPU per GB pushed instead of 0.73 to 1.05 s, measured per
+     * thread spent 0.52 to 0.63 s of CPU per GB pushed instead of 0.73 to 1.05 s, measured per
      * thread on a two-CPU machine. Reads grow only while they fill their buffer, so small
      * requests keep small buffers.
      */

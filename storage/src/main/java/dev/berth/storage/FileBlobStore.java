@@ -131,10 +131,11 @@ final class FileBlobStore implements BlobStore {
 
     /**
      * The body in batches of about {@link #BATCH_BYTES}: one hand-over to the I/O scheduler per
-     * batch instead of one per network buffer (a few KiB each), which is what bounded push
-     * throughput. Buffers are held, not copied, while a batch fills. The last
-     * {@link #TAIL_BYTES} of a body of known {@code length} go in batches of
-     * {@link #TAIL_BATCH_BYTES}.
+     * batch instead of one per network buffer (from a few KiB up to the server's 512 KiB read
+     * size), which is what bounded push throughput. Buffers are held, not copied, while a batch
+     * fills. The last {@link #TAIL_BYTES} of a body of known {@code length} go in batches of
+     * {@link #TAIL_BATCH_BYTES}, or of one buffer when a buffer is larger than that: buffers are
+     * not split, so a body that arrives in large reads ends with a larger batch.
      */
     static Flux<List<ByteBuf>> batches(Flux<ByteBuf> body, long length) {
         return Flux.defer(() -> {
