@@ -1,7 +1,7 @@
 package dev.berth.storage.sqlite;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,6 +37,7 @@ final class SqliteConnection implements Connection {
     private final java.sql.Connection jdbc;
     private final DB db;
     private final SerialWorker worker;
+    private final StatementCache statements;
     private final ConnectionMetadata metadata;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Whether statements commit on their own, as set by {@link #setAutoCommit(boolean)}. */
@@ -48,6 +49,7 @@ final class SqliteConnection implements Connection {
         this.jdbc = jdbc;
         this.db = db;
         this.worker = worker;
+        this.statements = new StatementCache(jdbc, StatementCache.CAPACITY);
         this.metadata = new Metadata(version);
     }
 
@@ -60,6 +62,11 @@ final class SqliteConnection implements Connection {
             }
             return work.run(jdbc, db);
         });
+    }
+
+    /** This connection's prepared statements; only for statement work running on the worker. */
+    StatementCache statements() {
+        return statements;
     }
 
     @Override
@@ -247,7 +254,11 @@ final class SqliteConnection implements Connection {
 
     private Void closeJdbc() throws SQLException {
         inTransaction = false;
-        jdbc.close();
+        try {
+            statements.close();
+        } finally {
+            jdbc.close();
+        }
         return null;
     }
 
@@ -264,9 +275,33 @@ final class SqliteConnection implements Connection {
         });
     }
 
+    /**
+     * Runs SQL without parameters (transaction control, pragmas) on a cached statement. A run
+     * that produced rows, which nothing here reads, closes its statement rather than leave an
+     * unfinished one in the cache.
+     */
     private void runSql(String sql) throws SQLException {
-        try (Statement statement = jdbc.createStatement()) {
-            statement.execute(sql);
+        PreparedStatement statement = statements.take(sql);
+        boolean hasRows;
+        try {
+            hasRows = statement.execute();
+        } catch (SQLException | RuntimeException e) {
+            closeAfterFailure(statement, e);
+            throw e;
+        }
+        if (hasRows) {
+            statement.close();
+        } else {
+            statements.give(sql, statement);
+        }
+    }
+
+    /** Closes a statement whose run failed, keeping the run's failure as the one to report. */
+    static void closeAfterFailure(PreparedStatement statement, Exception failure) {
+        try {
+            statement.close();
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

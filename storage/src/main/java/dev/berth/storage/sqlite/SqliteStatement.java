@@ -1,6 +1,5 @@
 package dev.berth.storage.sqlite;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -83,7 +82,7 @@ final class SqliteStatement implements Statement {
         if (runs.isEmpty() || anyBound(current)) {
             runs.add(complete(current));
         }
-        return connection.execute(sql, (jdbc, db) -> run(jdbc, db, runs))
+        return connection.execute(sql, (jdbc, db) -> run(db, runs))
                 .flatMapIterable(results -> results);
     }
 
@@ -93,9 +92,11 @@ final class SqliteStatement implements Statement {
                 "returnGeneratedValues (expected: a RETURNING clause in the SQL)");
     }
 
-    private List<Result> run(Connection jdbc, DB db, List<Object[]> runs) throws SQLException {
+    private List<Result> run(DB db, List<Object[]> runs) throws SQLException {
         List<Result> results = new ArrayList<>(runs.size());
-        try (PreparedStatement prepared = jdbc.prepareStatement(parsed.jdbcSql())) {
+        StatementCache statements = connection.statements();
+        PreparedStatement prepared = statements.take(parsed.jdbcSql());
+        try {
             for (Object[] values : runs) {
                 prepared.clearParameters();
                 for (int i = 0; i < values.length; i++) {
@@ -105,7 +106,11 @@ final class SqliteStatement implements Statement {
                 boolean hasRows = prepared.execute();
                 results.add(SqliteResult.read(prepared, hasRows, db, changesBefore));
             }
+        } catch (SQLException | RuntimeException e) {
+            SqliteConnection.closeAfterFailure(prepared, e);
+            throw e;
         }
+        statements.give(parsed.jdbcSql(), prepared);
         return results;
     }
 

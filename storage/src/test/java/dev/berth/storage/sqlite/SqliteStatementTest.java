@@ -253,6 +253,80 @@ class SqliteStatementTest {
                 .verify(TIMEOUT);
     }
 
+    @Test
+    void execute_sameSqlAfterAFailedRun_runsAgain() {
+        String insert = "INSERT INTO item (id, label) VALUES (?, ?)";
+        update(connection, insert, 1, "a").block(TIMEOUT);
+
+        update(connection, insert, 1, "duplicate")
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("UNIQUE"))
+                .verify(TIMEOUT);
+
+        update(connection, insert, 2, "b")
+                .as(StepVerifier::create)
+                .expectNext(1L)
+                .expectComplete()
+                .verify(TIMEOUT);
+        query(connection, "SELECT label FROM item ORDER BY id", row -> row.get(0, String.class))
+                .as(StepVerifier::create)
+                .expectNext("a", "b")
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    /**
+     * Statements stay prepared between runs; a finished query must not keep the read snapshot
+     * it took, or another connection's write would never be seen and the WAL could never be
+     * checkpointed back into the database file.
+     */
+    @Test
+    void execute_queryRunAgain_seesAnotherConnectionsWriteAndHoldsNoSnapshot() {
+        Connection other = database.open();
+        String select = "SELECT COUNT(*) FROM item";
+        update(connection, "INSERT INTO item (id) VALUES (1), (2), (3)").block(TIMEOUT);
+        query(connection, select, row -> row.get(0, Long.class))
+                .as(StepVerifier::create)
+                .expectNext(3L)
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        update(other, "INSERT INTO item (id) VALUES (4)").block(TIMEOUT);
+
+        query(connection, select, row -> row.get(0, Long.class))
+                .as(StepVerifier::create)
+                .expectNext(4L)
+                .expectComplete()
+                .verify(TIMEOUT);
+        // (busy, WAL frames, frames checkpointed): busy is 1 when a reader still holds a snapshot.
+        query(other, "PRAGMA wal_checkpoint(TRUNCATE)", row -> row.get(0, Long.class))
+                .as(StepVerifier::create)
+                .expectNext(0L)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void execute_namedColumnsAfterAColumnIsAdded_readsTheNewColumn() {
+        String select = "SELECT label FROM item WHERE id = 1";
+        update(connection, "INSERT INTO item (id, label) VALUES (1, 'a')").block(TIMEOUT);
+        query(connection, select, row -> row.get(0, String.class)).blockLast(TIMEOUT);
+
+        update(connection, "ALTER TABLE item ADD COLUMN extra TEXT DEFAULT 'x'").block(TIMEOUT);
+
+        query(connection, select, row -> row.get(0, String.class))
+                .as(StepVerifier::create)
+                .expectNext("a")
+                .expectComplete()
+                .verify(TIMEOUT);
+        query(connection, "SELECT label, extra FROM item WHERE id = 1",
+                        row -> row.get(0, String.class) + row.get(1, String.class))
+                .as(StepVerifier::create)
+                .expectNext("ax")
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
     private static String describe(Result.Segment segment) {
         if (segment instanceof Result.RowSegment rows) {
             return "row id=" + rows.row().get("id", Long.class);
