@@ -175,8 +175,8 @@ final class UploadHandler {
                 .then(Mono.defer(() -> appendBody(request, id)))
                 .then(Mono.defer(() -> blobs.commit(id, digest)))
                 .onErrorResume(RegistryException.class, error -> discardOnDigestMismatch(id, error))
-                .flatMap(size -> metadata.linkBlob(name, digest, size))
-                .then(Mono.defer(() -> forget(id)))
+                .flatMap(size -> metadata.linkUploadedBlob(name, digest, size, id))
+                .doOnSuccess(linked -> sessions.invalidate(id))
                 .then(Mono.defer(() -> created(response, name, digest)));
     }
 

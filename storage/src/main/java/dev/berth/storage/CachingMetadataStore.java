@@ -132,6 +132,12 @@ final class CachingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Mono<Void> linkUploadedBlob(RepositoryName repository, Digest digest, long size, String uploadId) {
+        return invalidating(delegate.linkUploadedBlob(repository, digest, size, uploadId),
+                () -> catalog.added(Catalog.ALL, repository.value()));
+    }
+
+    @Override
     public Mono<Boolean> unlinkBlob(RepositoryName repository, Digest digest) {
         return delegate.unlinkBlob(repository, digest);
     }

@@ -95,6 +95,13 @@ public interface MetadataStore {
     /** Forgets an upload session; emits whether it existed. */
     Mono<Boolean> deleteUpload(String id);
 
+    /**
+     * Links the blob an upload session just stored, as {@link #linkBlob} does, and forgets the
+     * session, as {@link #deleteUpload} does, in one write: either both happen or neither. A
+     * finished upload thus costs the single database writer one transaction instead of two.
+     */
+    Mono<Void> linkUploadedBlob(RepositoryName repository, Digest digest, long size, String uploadId);
+
     /** Releases connections; the store cannot be used afterwards. */
     Mono<Void> close();
 }

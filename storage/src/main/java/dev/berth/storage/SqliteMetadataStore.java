@@ -89,13 +89,29 @@ final class SqliteMetadataStore implements MetadataStore {
      */
     @Override
     public Mono<Void> linkBlob(RepositoryName repository, Digest digest, long size) {
+        return write(connection -> link(connection, repository, digest, size));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Fails as {@link #linkBlob} does, and then keeps the session.
+     */
+    @Override
+    public Mono<Void> linkUploadedBlob(RepositoryName repository, Digest digest, long size, String uploadId) {
+        return write(connection -> link(connection, repository, digest, size)
+                .then(Sql.update(connection, "DELETE FROM uploads WHERE id = ?", uploadId))
+                .then());
+    }
+
+    private Mono<Void> link(Connection connection, RepositoryName repository, Digest digest, long size) {
         long now = clock.millis();
-        return write(connection -> refuseIfBeingDeleted(connection, digest)
+        return refuseIfBeingDeleted(connection, digest)
                 .then(ensureBlob(connection, digest, size, now))
                 .then(ensureRepository(connection, repository))
                 .flatMap(id -> Sql.update(connection, "INSERT INTO repository_blobs (repository_id, digest,"
                         + " linked_at) VALUES (?, ?, ?) ON CONFLICT (repository_id, digest)"
-                        + " DO UPDATE SET linked_at = excluded.linked_at", id, digest.toString(), now)))
+                        + " DO UPDATE SET linked_at = excluded.linked_at", id, digest.toString(), now))
                 .then();
     }
 

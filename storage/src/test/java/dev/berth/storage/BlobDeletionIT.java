@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import io.netty.buffer.Unpooled;
@@ -69,6 +70,21 @@ class BlobDeletionIT {
                 .verify(TIMEOUT);
 
         registry.metadata().findBlobSize(REPO, DIGEST).as(StepVerifier::create).verifyComplete();
+    }
+
+    @Test
+    void linkUploadedBlob_digestBeingDeleted_failsAndKeepsTheSession() {
+        TestBlobs.write(data, CONTENT);
+        UploadSession session = new UploadSession("kept", REPO, Instant.EPOCH, Instant.EPOCH);
+        registry.metadata().createUpload(session).block(TIMEOUT);
+        execute("INSERT INTO blob_deletions (digest, started_at) VALUES (?, ?)", DIGEST.toString(), 1L);
+
+        registry.metadata().linkUploadedBlob(REPO, DIGEST, CONTENT.length, "kept").as(StepVerifier::create)
+                .expectErrorSatisfies(BlobDeletionIT::assertRetryable)
+                .verify(TIMEOUT);
+
+        registry.metadata().findBlobSize(REPO, DIGEST).as(StepVerifier::create).verifyComplete();
+        registry.metadata().findUpload("kept").as(StepVerifier::create).expectNext(session).verifyComplete();
     }
 
     @Test

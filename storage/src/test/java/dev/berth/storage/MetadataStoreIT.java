@@ -211,6 +211,20 @@ class MetadataStoreIT {
     }
 
     @Test
+    void linkUploadedBlob_linksTheBlobAndForgetsOnlyThatSession() {
+        Digest digest = stored("uploaded");
+        store.createUpload(new UploadSession("done", REPO, CLOCK.instant(), CLOCK.instant()))
+                .then(store.createUpload(new UploadSession("other", REPO, CLOCK.instant(), CLOCK.instant())))
+                .block(TIMEOUT);
+
+        store.linkUploadedBlob(REPO, digest, 8, "done").as(StepVerifier::create).verifyComplete();
+
+        store.findBlobSize(REPO, digest).as(StepVerifier::create).expectNext(8L).verifyComplete();
+        store.findUpload("done").as(StepVerifier::create).verifyComplete();
+        store.findUpload("other").as(StepVerifier::create).expectNextCount(1).verifyComplete();
+    }
+
+    @Test
     void putManifest_manyConcurrentWritersToOneTag_allSucceedAndTagIsOneOfThem() {
         List<ManifestRecord> records = IntStream.range(0, 24)
                 .mapToObj(i -> prepareImage("config-race-" + i))
