@@ -300,6 +300,14 @@ final class FileBlobStore implements BlobStore {
         return Mono.fromCallable(() -> Files.isRegularFile(path) ? path : null).subscribeOn(io);
     }
 
+    /**
+     * Whether the blob's file is on disk, looked up on the calling thread: only for callers
+     * already on a thread made for blocking work.
+     */
+    boolean isStored(Digest digest) {
+        return Files.isRegularFile(blobPath(digest));
+    }
+
     /** Whether an append or a commit of the upload is running in this process right now. */
     boolean isReceiving(String uploadId) {
         UploadState state = states.get(uploadId);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -45,16 +46,18 @@ final class SqliteMetadataStore implements MetadataStore {
     private final ConnectionPool writer;
     private final ConnectionPool readers;
     private final Clock clock;
-    private final Function<Digest, Mono<Boolean>> blobFilePresent;
+    private final Predicate<Digest> blobFilePresent;
 
     /**
      * A store over two pools of one database.
      *
      * @param blobFilePresent whether a blob's file is on disk; asked inside the write transaction
-     *        that would create the blob's row
+     *        that would create the blob's row, on the writer connection's own thread, so it may
+     *        block briefly (a file-system lookup). Asking another thread pool instead would hold
+     *        the single writer idle for two thread hand-overs per new blob.
      */
     SqliteMetadataStore(ConnectionPool writer, ConnectionPool readers, Clock clock,
-            Function<Digest, Mono<Boolean>> blobFilePresent) {
+            Predicate<Digest> blobFilePresent) {
         this.writer = writer;
         this.readers = readers;
         this.clock = clock;
@@ -136,7 +139,8 @@ final class SqliteMetadataStore implements MetadataStore {
     }
 
     private Mono<Void> insertOverFile(Connection connection, Digest digest, long size, long now) {
-        return blobFilePresent.apply(digest)
+        // Runs where the SELECT before it emitted: on the writer connection's thread.
+        return Mono.fromCallable(() -> blobFilePresent.test(digest))
                 .flatMap(present -> present
                         ? Sql.update(connection, "INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?)",
                                 digest.toString(), size, now).then()

@@ -67,8 +67,7 @@ public final class Storage {
                 ConnectionPool writer = new ConnectionPool(factory, 1, ACQUIRE_TIMEOUT);
                 ConnectionPool readers = new ConnectionPool(factory, READERS, ACQUIRE_TIMEOUT);
                 FileBlobStore blobs = new FileBlobStore(dataDirectory, files, hashing);
-                SqliteMetadataStore database = new SqliteMetadataStore(writer, readers, clock,
-                        digest -> blobs.find(digest).hasElement());
+                SqliteMetadataStore database = new SqliteMetadataStore(writer, readers, clock, blobs::isStored);
                 AccessTokenStore accessTokens = new SqliteAccessTokenStore(writer, readers);
                 ManifestCache cache = new CaffeineManifestCache(settings.manifestCacheBytes(),
                         settings.tagCacheEntries());

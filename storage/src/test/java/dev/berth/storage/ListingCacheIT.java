@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -61,7 +60,7 @@ class ListingCacheIT {
         scheduler = Schedulers.newBoundedElastic(4, 1000, "test-sqlite");
         ConnectionFactory factory = SqliteConnectionFactory.create(data.resolve("berth.db"), scheduler);
         database = new SqliteMetadataStore(new ConnectionPool(factory, 1, TIMEOUT),
-                new ConnectionPool(factory, 2, TIMEOUT), Clock.systemUTC(), digest -> Mono.just(true));
+                new ConnectionPool(factory, 2, TIMEOUT), Clock.systemUTC(), digest -> true);
         database.migrate().block(TIMEOUT);
         store = caching(1000, 1000);
     }

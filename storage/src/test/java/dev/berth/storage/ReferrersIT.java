@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -51,7 +50,7 @@ class ReferrersIT {
         ConnectionFactory factory = SqliteConnectionFactory.create(data.resolve("berth.db"), scheduler);
         writer = new ConnectionPool(factory, 1, TIMEOUT);
         store = new SqliteMetadataStore(writer, new ConnectionPool(factory, 2, TIMEOUT), Clock.systemUTC(),
-                digest -> Mono.just(true));
+                digest -> true);
         store.migrate().block(TIMEOUT);
         store.linkBlob(REPO, Digest.sha256("seed"), 4).block(TIMEOUT);
         referrers = new ArrayList<>();
