@@ -13,7 +13,8 @@ import java.util.List;
  * @param repeats how many times every workload runs against every server; figures are medians
  * @param output where {@code results.json} and {@code results.md} go
  * @param berthJar the packaged server
- * @param warmUp GET and HEAD load on each registry before the first repeat (zero: none)
+ * @param warmUp length of each manifest and listing-page load run on each registry before the
+ *     first repeat (zero: no warm-up of any workload)
  * @param connections connection counts of the manifest GET and HEAD loads
  * @param manifestLoad length of each manifest load
  * @param blobSize size of the pulled and pushed blobs
@@ -38,9 +39,9 @@ record BenchSettings(String mode, int repeats, Path output, Path berthJar, Durat
 
     private static final int MIB = 1 << 20;
 
-    /** The benchmark, sized to finish in about ten minutes on two cores. */
+    /** The benchmark, sized to finish in about fifteen minutes on two cores. */
     static BenchSettings full(Path output, Path berthJar) {
-        return new BenchSettings("full", 3, output, berthJar, Duration.ofSeconds(2),
+        return new BenchSettings("full", 3, output, berthJar, Duration.ofSeconds(15),
                 List.of(64, 1000), Duration.ofSeconds(2), 256 * MIB, List.of(1, 8, 64),
                 Duration.ofSeconds(2), 8 * MIB, 200, 32, Duration.ofSeconds(30), 32, 10_000,
                 1_000, 100, 100_000, Duration.ofSeconds(3));
