@@ -10,6 +10,8 @@ import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.core.DB;
 import reactor.core.publisher.Mono;
 
@@ -31,6 +33,7 @@ import reactor.core.publisher.Mono;
  * SQLite has no statement timeout; a transaction's lock wait timeout and name are ignored.
  */
 final class SqliteConnection implements Connection {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteConnection.class);
     private static final String BEGIN_WRITE = "BEGIN IMMEDIATE";
     private static final String BEGIN_READ = "BEGIN DEFERRED";
 
@@ -282,26 +285,27 @@ final class SqliteConnection implements Connection {
      */
     private void runSql(String sql) throws SQLException {
         PreparedStatement statement = statements.take(sql);
-        boolean hasRows;
+        Boolean hasRows = null;
         try {
             hasRows = statement.execute();
-        } catch (SQLException | RuntimeException e) {
-            closeAfterFailure(statement, e);
-            throw e;
-        }
-        if (hasRows) {
-            statement.close();
-        } else {
-            statements.give(sql, statement);
+        } finally {
+            if (hasRows == null || hasRows) {
+                closeQuietly(statement);
+            } else {
+                statements.give(sql, statement);
+            }
         }
     }
 
-    /** Closes a statement whose run failed, keeping the run's failure as the one to report. */
-    static void closeAfterFailure(PreparedStatement statement, Exception failure) {
+    /**
+     * Closes a statement that will not be reused. A run that failed has its own failure to
+     * report, and one that succeeded has taken effect, so a failure to close is only logged.
+     */
+    static void closeQuietly(PreparedStatement statement) {
         try {
             statement.close();
         } catch (SQLException | RuntimeException e) {
-            failure.addSuppressed(e);
+            LOG.debug("closing a failed statement failed error={}", e.toString());
         }
     }
 

@@ -96,6 +96,7 @@ final class SqliteStatement implements Statement {
         List<Result> results = new ArrayList<>(runs.size());
         StatementCache statements = connection.statements();
         PreparedStatement prepared = statements.take(parsed.jdbcSql());
+        boolean succeeded = false;
         try {
             for (Object[] values : runs) {
                 prepared.clearParameters();
@@ -106,11 +107,16 @@ final class SqliteStatement implements Statement {
                 boolean hasRows = prepared.execute();
                 results.add(SqliteResult.read(prepared, hasRows, db, changesBefore));
             }
-        } catch (SQLException | RuntimeException e) {
-            SqliteConnection.closeAfterFailure(prepared, e);
-            throw e;
+            // A resting statement must not keep the last values alive (a manifest is up to 4 MiB).
+            prepared.clearParameters();
+            succeeded = true;
+        } finally {
+            if (succeeded) {
+                statements.give(parsed.jdbcSql(), prepared);
+            } else {
+                SqliteConnection.closeQuietly(prepared);
+            }
         }
-        statements.give(parsed.jdbcSql(), prepared);
         return results;
     }
 

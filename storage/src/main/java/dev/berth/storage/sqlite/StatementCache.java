@@ -51,22 +51,30 @@ final class StatementCache {
     }
 
     /**
-     * Gives back a statement whose run succeeded. It is closed instead when the cache is closed
-     * or full of other SQL (the least recently used idle statement makes room first), or when
-     * an idle statement for the same SQL is already here.
+     * Gives back a statement whose run succeeded, its parameters already cleared. It is closed
+     * instead when the cache is closed, when an idle statement for the same SQL is already here,
+     * or when the SQL is a {@code PRAGMA}: SQLite applies many pragmas when it prepares them, so
+     * a reused one could do nothing. When the cache is full, the least recently used idle
+     * statement makes room. Never throws: the run it follows has taken effect, so a failure to
+     * close a statement here is logged rather than reported as the run's.
      */
-    void give(String sql, PreparedStatement statement) throws SQLException {
-        if (closed || capacity == 0 || idle.containsKey(sql)) {
-            statement.close();
+    void give(String sql, PreparedStatement statement) {
+        if (closed || capacity == 0 || idle.containsKey(sql) || isPragma(sql)) {
+            SqliteConnection.closeQuietly(statement);
             return;
         }
-        if (idle.size() >= capacity) {
+        idle.put(sql, statement);
+        if (idle.size() > capacity) {
             Iterator<PreparedStatement> eldest = idle.values().iterator();
             PreparedStatement evicted = eldest.next();
             eldest.remove();
-            evicted.close();
+            SqliteConnection.closeQuietly(evicted);
         }
-        idle.put(sql, statement);
+    }
+
+    private static boolean isPragma(String sql) {
+        String trimmed = sql.stripLeading();
+        return trimmed.regionMatches(true, 0, "PRAGMA", 0, 6);
     }
 
     /** Closes every idle statement; later {@link #give} calls close theirs. */

@@ -121,6 +121,19 @@ class StatementCacheTest {
     }
 
     @Test
+    void give_pragma_closesItInsteadOfKeepingIt() throws SQLException {
+        // SQLite applies many pragmas as it prepares them; a reused one could do nothing.
+        StatementCache cache = new StatementCache(jdbc, 4);
+        String pragma = "  pragma foreign_keys = ON";
+        PreparedStatement statement = cache.take(pragma);
+        statement.execute();
+        cache.give(pragma, statement);
+
+        assertThat(statement.isClosed()).isTrue();
+        assertThat(cache.idleCount()).isZero();
+    }
+
+    @Test
     void zeroCapacity_keepsNothing() throws SQLException {
         StatementCache cache = new StatementCache(jdbc, 0);
         PreparedStatement statement = cache.take(SELECT);
