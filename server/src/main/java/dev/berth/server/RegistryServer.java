@@ -12,6 +12,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
@@ -41,6 +42,12 @@ public final class RegistryServer {
     private static final int EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
     private static final Duration LOOPS_STOP_TIMEOUT = Duration.ofSeconds(5);
     /**
+     * Threads that read blob files for downloads. A read from the page cache takes well under a
+     * millisecond, so a few threads keep many downloads fed; more only help when reads wait on a
+     * slow disk.
+     */
+    private static final int READ_THREADS = 4;
+    /**
      * The most bytes one read from a connection takes, and the largest piece a request body is
      * handed on in. Netty reads at most 64 KiB at a time and Reactor Netty cuts bodies into
      * pieces of 8 KiB, so a large push cost a system call per 64 KiB and a trip through the
@@ -56,14 +63,16 @@ public final class RegistryServer {
     private final LoopResources loops;
     private final Disposable.Composite resources;
     private final AtomicBoolean ready;
+    private final BlobHandler blobs;
 
     private RegistryServer(Storage storage, DisposableServer server, LoopResources loops,
-            Disposable.Composite resources, AtomicBoolean ready) {
+            Disposable.Composite resources, AtomicBoolean ready, BlobHandler blobs) {
         this.storage = storage;
         this.server = server;
         this.loops = loops;
         this.resources = resources;
         this.ready = ready;
+        this.blobs = blobs;
     }
 
     /** Opens storage, binds the port and logs the address once requests can be served. */
@@ -79,6 +88,10 @@ public final class RegistryServer {
         return Mono.defer(() -> {
             Scheduler background = AuthSetup.backgroundScheduler();
             resources.add(background);
+            Scheduler reads = Schedulers.newBoundedElastic(READ_THREADS, 100_000, "berth-reads");
+            resources.add(reads);
+            BlobHandler blobs = new BlobHandler(storage.metadata(), storage.blobs(), reads,
+                    BlobHandler.READ_AHEAD_RESPONSES);
             Observability observability = new Observability();
             resources.add(observability::close);
             AtomicBoolean ready = new AtomicBoolean();
@@ -89,7 +102,8 @@ public final class RegistryServer {
             Authenticator authenticator = AuthSetup.create(config, storage, background, clock);
             Maintenance maintenance = new Maintenance(storage.garbageCollector(), config, observability);
             resources.add(maintenance.schedule(background));
-            HttpServer http = http(config, router(storage, clock, authenticator, observability, maintenance, ready,
+            HttpServer http = http(config, router(storage, blobs, clock, authenticator, observability, maintenance,
+                    ready,
                     UploadHandler.touchInterval(GcSetup.uploadIdle(config.uploads()))))
                     .runOn(loops);
             return secure(config, http, background, resources)
@@ -98,7 +112,7 @@ public final class RegistryServer {
                         ready.set(true);
                         LOG.info("registry ready address={}:{} port={} tls={} data={}", config.host(), server.port(),
                                 server.port(), config.tls(), config.data());
-                        return new RegistryServer(storage, server, loops, resources, ready);
+                        return new RegistryServer(storage, server, loops, resources, ready, blobs);
                     });
         }).doOnError(error -> {
             resources.dispose();
@@ -106,11 +120,11 @@ public final class RegistryServer {
         });
     }
 
-    private static Router router(Storage storage, Clock clock, Authenticator authenticator,
+    private static Router router(Storage storage, BlobHandler blobs, Clock clock, Authenticator authenticator,
             Observability observability, Maintenance maintenance, AtomicBoolean ready, Duration touchInterval) {
         return new Router(
                 new ManifestHandler(storage.metadata()),
-                new BlobHandler(storage.metadata(), storage.blobs()),
+                blobs,
                 new UploadHandler(storage.metadata(), storage.blobs(), clock, touchInterval),
                 new TagHandler(storage.metadata()),
                 new CatalogHandler(storage.metadata()),
@@ -171,6 +185,11 @@ public final class RegistryServer {
     /** The port the server listens on. */
     public int port() {
         return server.port();
+    }
+
+    /** Blob downloads being read ahead by file threads right now (see {@link BlobHandler}). */
+    int downloadsReadAhead() {
+        return blobs.readAheadInUse();
     }
 
     /** Completes when the server has stopped. */
