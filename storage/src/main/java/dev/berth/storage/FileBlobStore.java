@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -200,9 +203,8 @@ final class FileBlobStore implements BlobStore {
                 throw ErrorCode.BLOB_UPLOAD_INVALID.exception(416, "chunk starts at " + expectedOffset
                         + " (expected: " + size + ", the bytes received so far)");
             }
-            if (state.digester != null && state.digester.bytes() != size) {
-                state.digester = null;
-            }
+            // Whether the running hash matches where this append starts is checked by each
+            // batch's hash, in order, once the hashing of earlier appends is over.
             return new UploadWriter(uploadId, file, state, hashing);
         } catch (NoSuchFileException e) {
             state.unlock();
@@ -229,6 +231,7 @@ final class FileBlobStore implements BlobStore {
         }
         try {
             long size = sizeOrThrow(upload, uploadId);
+            state.awaitHashed();
             Digest actual = digestOf(upload, size, state, expected.algorithm());
             if (!actual.equals(expected)) {
                 deleteQuietly(upload);
@@ -327,8 +330,17 @@ final class FileBlobStore implements BlobStore {
     /** How many bytes the upload's running hash covers, or -1 when it has none (tests). */
     long hashedBytes(String uploadId) {
         UploadState state = states.get(uploadId);
+        if (state != null) {
+            state.awaitHashed();
+        }
         Digester digester = state == null ? null : state.digester;
         return digester == null ? -1 : digester.bytes();
+    }
+
+    /** Whether some of the upload's bytes still wait to be added to its running hash (tests). */
+    boolean hashPending(String uploadId) {
+        UploadState state = states.get(uploadId);
+        return state != null && !state.hashed.isDone();
     }
 
     /** Bytes appended with {@code O_DIRECT} so far (tests). */
@@ -411,11 +423,30 @@ final class FileBlobStore implements BlobStore {
     /** What Berth remembers of an upload between requests: its running hash, and who writes. */
     static final class UploadState {
         private final AtomicBoolean busy = new AtomicBoolean();
-        /** The running hash of the bytes written so far, or {@code null} when it no longer matches. */
-        Digester digester = Digester.sha256();
+        /**
+         * The running hash of the bytes hashed so far, or {@code null} once it cannot match the
+         * file any more. Batches are hashed one after another, in file order, and each checks
+         * that the hash has reached exactly the batch's place in the file before adding it.
+         */
+        volatile Digester digester = Digester.sha256();
+        /**
+         * Completes once every batch written so far is in the running hash. Hashing may go on
+         * after an append has answered; the next append's batches line up behind it. Replaced
+         * only by the append holding the lock.
+         */
+        volatile CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
 
         boolean tryLock() {
             return busy.compareAndSet(false, true);
+        }
+
+        /** Waits until every batch written so far is hashed (or has given the hash up). */
+        void awaitHashed() {
+            try {
+                hashed.join();
+            } catch (CompletionException | CancellationException e) {
+                digester = null;
+            }
         }
 
         void unlock() {

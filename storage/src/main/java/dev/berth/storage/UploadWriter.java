@@ -2,6 +2,7 @@ package dev.berth.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -21,11 +22,18 @@ import dev.berth.core.ErrorCode;
  * One append: the open file, written batch by batch on the I/O scheduler and hashed beside it.
  * Its methods are synchronized: a client that goes away closes the append from another thread
  * while a batch may still be written, and the close waits for that batch, so the upload is
- * unlocked for the client's next request only once nothing touches its file or hash any more.
+ * unlocked for the client's next request only once nothing touches its file any more.
+ *
+ * <p>Hashing is not waited for: each batch's hash is queued behind the one before it (see
+ * {@link FileBlobStore.UploadState#hashed}) and may still run after the append has answered.
+ * A client pushing in chunks then sends its next chunk while the last one is hashed, instead
+ * of waiting for that too; the commit waits for the whole hash.
  */
 final class UploadWriter {
-    /** Batches at least this large are hashed on another thread while they are written. */
+    /** Batches smaller than this are hashed on the I/O thread when nothing is queued before them. */
     private static final int PARALLEL_HASH_BYTES = 64 * 1024;
+    /** Batches of this append whose hash may be queued or running while the next one is written. */
+    private static final int HASH_BEHIND = 2;
     private static final Logger LOG = LoggerFactory.getLogger(UploadWriter.class);
 
     private final String uploadId;
@@ -33,6 +41,8 @@ final class UploadWriter {
     private final FileBlobStore.UploadState state;
     /** Where large batches are hashed: CPU work only, so it never waits for the I/O scheduler. */
     private final Scheduler hasher;
+    /** This append's hashes still queued or running, oldest first. */
+    private final ArrayDeque<CompletableFuture<Void>> hashing = new ArrayDeque<>();
     /** Read without the lock by {@link #isClosed}, which may run on a network thread. */
     private volatile boolean closed;
 
@@ -44,15 +54,16 @@ final class UploadWriter {
     }
 
     /**
-     * Writes a batch to the file while another thread adds it to the running hash: hashing
-     * and writing each cost about as much as the other, so a push is bounded by the slower
-     * of the two instead of their sum. Both have finished when this returns, and every
-     * buffer of the batch is released, whether the write succeeded or not.
+     * Writes a batch to the file and queues it for the running hash: hashing and writing each
+     * cost about as much as the other, so a push is bounded by the slower of the two instead of
+     * their sum. When this returns the batch is written; its hash may still be queued, but at
+     * most {@link #HASH_BEHIND} of this append's batches are, so memory stays bounded when
+     * hashing is the slower. Every buffer of the batch is released once both are done, whether
+     * the write succeeded or not.
      */
     synchronized void write(List<ByteBuf> batch) {
-        CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
         try {
-            hashed = hash(batch);
+            queueHash(batch, file.position());
             long bytes = 0;
             for (ByteBuf buf : batch) {
                 bytes += buf.readableBytes();
@@ -64,7 +75,9 @@ final class UploadWriter {
                 // One of the small batches that end a body (see FileBlobStore.batches).
                 file.writeStaged();
             }
-            hashed.join();
+            while (hashing.size() > HASH_BEHIND) {
+                awaitQuietly(hashing.poll());
+            }
         } catch (IOException e) {
             // Part of the batch may be on disk: the hash no longer matches the file, so
             // commit hashes the file again.
@@ -74,16 +87,18 @@ final class UploadWriter {
             state.digester = null;
             throw e;
         } finally {
-            awaitQuietly(hashed);
             FileBlobStore.releaseAll(batch);
         }
     }
 
-    /** Starts hashing the batch: on the CPU scheduler when it is large, here when small. */
-    private CompletableFuture<Void> hash(List<ByteBuf> batch) {
-        Digester digester = state.digester;
-        if (digester == null) {
-            return CompletableFuture.completedFuture(null);
+    /**
+     * Queues the batch, which starts at {@code offset} in the file, behind every hash queued
+     * before it. A small batch with nothing queued before it is hashed here and now. The hash
+     * holds its own reference to each buffer until it is over.
+     */
+    private void queueHash(List<ByteBuf> batch, long offset) {
+        if (state.digester == null) {
+            return;
         }
         List<ByteBuffer> views = new ArrayList<>(batch.size());
         long bytes = 0;
@@ -91,32 +106,61 @@ final class UploadWriter {
             bytes += buf.readableBytes();
             views.addAll(List.of(buf.nioBuffers()));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Runnable task = () -> {
-            try {
-                views.forEach(digester::update);
-                done.complete(null);
-            } catch (RuntimeException | Error e) {
-                done.completeExceptionally(e);
-            }
-        };
-        if (bytes < PARALLEL_HASH_BYTES) {
-            task.run();
-            return done;
+        CompletableFuture<Void> before = state.hashed;
+        if (bytes < PARALLEL_HASH_BYTES && before.isDone()) {
+            addToHash(views, offset);
+            return;
         }
+        batch.forEach(ByteBuf::retain);
+        CompletableFuture<Void> done = before.handleAsync((ignored, error) -> {
+            try {
+                addToHash(views, offset);
+            } catch (Error e) {
+                // The hash may hold part of the batch: commit must not trust it.
+                state.digester = null;
+                throw e;
+            } finally {
+                FileBlobStore.releaseAll(batch);
+            }
+            return null;
+        }, this::runOnHasher);
+        state.hashed = done;
+        hashing.add(done);
+    }
+
+    /** Adds the bytes at {@code offset} to the running hash, or gives the hash up if it is not there. */
+    private void addToHash(List<ByteBuffer> views, long offset) {
+        Digester digester = state.digester;
+        if (digester == null) {
+            return;
+        }
+        try {
+            if (digester.bytes() != offset) {
+                // The file changed without this process hashing it (a restart, a failed write):
+                // commit hashes the file again.
+                state.digester = null;
+                return;
+            }
+            views.forEach(digester::update);
+        } catch (RuntimeException e) {
+            state.digester = null;
+            LOG.warn("upload hash given up upload={} error={}", uploadId, e.toString());
+        }
+    }
+
+    private void runOnHasher(Runnable task) {
         try {
             hasher.schedule(task);
         } catch (RejectedExecutionException e) {
             task.run();
         }
-        return done;
     }
 
     private static void awaitQuietly(CompletableFuture<Void> hashed) {
         try {
             hashed.join();
         } catch (CompletionException | CancellationException e) {
-            // Reported by the caller's own join; here it only has to be over.
+            // A hash that failed has given the running hash up already; here it only has to be over.
         }
     }
 
@@ -150,8 +194,8 @@ final class UploadWriter {
 
     /**
      * Ends the append, whether it finished, failed or was cut off: the bytes written stay, and
-     * the running hash still covers exactly them, so the client may resume from the size it
-     * is told.
+     * the running hash, once its queued batches are in, covers exactly them, so the client may
+     * resume from the size it is told.
      */
     synchronized void close() {
         if (closed) {

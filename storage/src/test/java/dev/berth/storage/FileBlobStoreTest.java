@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
@@ -228,6 +233,75 @@ class FileBlobStoreTest {
                 .expectNext((long) whole.length)
                 .verifyComplete();
         assertThat(Files.readAllBytes(store.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
+    }
+
+    @Test
+    void append_hashingHeldUp_answersOnceWrittenAndCommitWaitsForTheHash() throws Exception {
+        // Two 512 KiB batches: both may wait for their hash while the append answers.
+        byte[] whole = new byte[1024 * 1024];
+        new Random(21).nextBytes(whole);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService hashThread = Executors.newSingleThreadExecutor();
+        FileBlobStore held = new FileBlobStore(root, io, heldUntil(release, hashThread));
+        try {
+            held.createUpload("h1").block(TIMEOUT);
+
+            Long size = held.append("h1", 0, chunks(whole, 0, whole.length, 64 * 1024)).block(TIMEOUT);
+
+            assertThat(size).isEqualTo(whole.length);
+            assertThat(held.hashPending("h1")).isTrue();
+            Mono<Long> commit = held.commit("h1", Digest.sha256(whole));
+            release.countDown();
+            assertThat(commit.block(TIMEOUT)).isEqualTo(whole.length);
+            assertThat(Files.readAllBytes(held.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
+        } finally {
+            release.countDown();
+            hashThread.shutdownNow();
+        }
+    }
+
+    @Test
+    void append_hashingFallsBehind_writesWaitSoFewBatchesAreHeld() throws Exception {
+        // Eight 512 KiB batches; only two may wait for their hash, so the append waits too.
+        byte[] whole = new byte[4 * 1024 * 1024];
+        new Random(22).nextBytes(whole);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService hashThread = Executors.newSingleThreadExecutor();
+        FileBlobStore held = new FileBlobStore(root, io, heldUntil(release, hashThread));
+        try {
+            held.createUpload("h2").block(TIMEOUT);
+
+            CompletableFuture<Long> append = held.append("h2", 0, chunks(whole, 0, whole.length, 64 * 1024))
+                    .toFuture();
+            Thread.sleep(300);
+            assertThat(append).as("append waiting for the hash to catch up").isNotDone();
+            assertThat(held.uploadSize("h2").block(TIMEOUT)).isLessThanOrEqualTo(3L * 512 * 1024);
+
+            release.countDown();
+            assertThat(append.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(whole.length);
+            assertThat(held.hashedBytes("h2")).isEqualTo(whole.length);
+            assertThat(held.commit("h2", Digest.sha256(whole)).block(TIMEOUT)).isEqualTo(whole.length);
+        } finally {
+            release.countDown();
+            hashThread.shutdownNow();
+        }
+    }
+
+    @Test
+    void append_fileGrewWithoutThisProcess_hashGivesUpAndCommitRehashes() throws Exception {
+        byte[] whole = new byte[2 * 1024 * 1024];
+        new Random(23).nextBytes(whole);
+        int half = whole.length / 2;
+        store.createUpload("h3").block(TIMEOUT);
+        store.append("h3", 0, chunks(whole, 0, half, 64 * 1024)).block(TIMEOUT);
+        // Bytes added behind Berth's back, as a crash between write and hash would leave them.
+        Files.write(root.resolve("uploads").resolve("h3"), java.util.Arrays.copyOfRange(whole, half, half + 10),
+                java.nio.file.StandardOpenOption.APPEND);
+
+        store.append("h3", half + 10, chunks(whole, half + 10, whole.length, 64 * 1024)).block(TIMEOUT);
+
+        assertThat(store.hashedBytes("h3")).isEqualTo(-1L);
+        assertThat(store.commit("h3", Digest.sha256(whole)).block(TIMEOUT)).isEqualTo(whole.length);
     }
 
     @Test
@@ -466,6 +540,19 @@ class FileBlobStoreTest {
     private static Flux<ByteBuf> chunks(byte[] bytes, int from, int to, int size) {
         return Flux.range(0, (to - from + size - 1) / size)
                 .map(i -> Unpooled.copiedBuffer(bytes, from + i * size, Math.min(size, to - from - i * size)));
+    }
+
+    /** A hasher whose tasks all wait for {@code release}, one at a time, in order. */
+    private static Scheduler heldUntil(CountDownLatch release, ExecutorService thread) {
+        return Schedulers.fromExecutor(task -> thread.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            task.run();
+        }));
     }
 
     private static byte[] bytes(String text) {
