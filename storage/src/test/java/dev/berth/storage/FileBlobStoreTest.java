@@ -43,6 +43,8 @@ class FileBlobStoreTest {
     private Scheduler io;
     private Scheduler hashing;
     private FileBlobStore store;
+    private final CountDownLatch releaseHashing = new CountDownLatch(1);
+    private ExecutorService hashThread;
 
     @BeforeEach
     void setUp() {
@@ -53,6 +55,10 @@ class FileBlobStoreTest {
 
     @AfterEach
     void tearDown() {
+        releaseHashing.countDown();
+        if (hashThread != null) {
+            hashThread.shutdownNow();
+        }
         io.dispose();
         hashing.dispose();
     }
@@ -240,24 +246,17 @@ class FileBlobStoreTest {
         // Two 512 KiB batches: both may wait for their hash while the append answers.
         byte[] whole = new byte[1024 * 1024];
         new Random(21).nextBytes(whole);
-        CountDownLatch release = new CountDownLatch(1);
-        ExecutorService hashThread = Executors.newSingleThreadExecutor();
-        FileBlobStore held = new FileBlobStore(root, io, heldUntil(release, hashThread));
-        try {
-            held.createUpload("h1").block(TIMEOUT);
+        FileBlobStore held = storeWithHeldHashing();
+        held.createUpload("h1").block(TIMEOUT);
 
-            Long size = held.append("h1", 0, chunks(whole, 0, whole.length, 64 * 1024)).block(TIMEOUT);
+        Long size = held.append("h1", 0, chunks(whole, 0, whole.length, 64 * 1024)).block(TIMEOUT);
 
-            assertThat(size).isEqualTo(whole.length);
-            assertThat(held.hashPending("h1")).isTrue();
-            Mono<Long> commit = held.commit("h1", Digest.sha256(whole));
-            release.countDown();
-            assertThat(commit.block(TIMEOUT)).isEqualTo(whole.length);
-            assertThat(Files.readAllBytes(held.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
-        } finally {
-            release.countDown();
-            hashThread.shutdownNow();
-        }
+        assertThat(size).isEqualTo(whole.length);
+        assertThat(held.hashPending("h1")).isTrue();
+        Mono<Long> commit = held.commit("h1", Digest.sha256(whole));
+        releaseHashing.countDown();
+        assertThat(commit.block(TIMEOUT)).isEqualTo(whole.length);
+        assertThat(Files.readAllBytes(held.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
     }
 
     @Test
@@ -265,26 +264,19 @@ class FileBlobStoreTest {
         // Eight 512 KiB batches; only two may wait for their hash, so the append waits too.
         byte[] whole = new byte[4 * 1024 * 1024];
         new Random(22).nextBytes(whole);
-        CountDownLatch release = new CountDownLatch(1);
-        ExecutorService hashThread = Executors.newSingleThreadExecutor();
-        FileBlobStore held = new FileBlobStore(root, io, heldUntil(release, hashThread));
-        try {
-            held.createUpload("h2").block(TIMEOUT);
+        FileBlobStore held = storeWithHeldHashing();
+        held.createUpload("h2").block(TIMEOUT);
 
-            CompletableFuture<Long> append = held.append("h2", 0, chunks(whole, 0, whole.length, 64 * 1024))
-                    .toFuture();
-            Thread.sleep(300);
-            assertThat(append).as("append waiting for the hash to catch up").isNotDone();
-            assertThat(held.uploadSize("h2").block(TIMEOUT)).isLessThanOrEqualTo(3L * 512 * 1024);
+        CompletableFuture<Long> append = held.append("h2", 0, chunks(whole, 0, whole.length, 64 * 1024))
+                .toFuture();
+        Thread.sleep(300);
+        assertThat(append).as("append waiting for the hash to catch up").isNotDone();
+        assertThat(held.uploadSize("h2").block(TIMEOUT)).isLessThanOrEqualTo(3L * 512 * 1024);
 
-            release.countDown();
-            assertThat(append.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(whole.length);
-            assertThat(held.hashedBytes("h2")).isEqualTo(whole.length);
-            assertThat(held.commit("h2", Digest.sha256(whole)).block(TIMEOUT)).isEqualTo(whole.length);
-        } finally {
-            release.countDown();
-            hashThread.shutdownNow();
-        }
+        releaseHashing.countDown();
+        assertThat(append.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(whole.length);
+        assertThat(held.hashedBytes("h2")).isEqualTo(whole.length);
+        assertThat(held.commit("h2", Digest.sha256(whole)).block(TIMEOUT)).isEqualTo(whole.length);
     }
 
     @Test
@@ -542,17 +534,22 @@ class FileBlobStoreTest {
                 .map(i -> Unpooled.copiedBuffer(bytes, from + i * size, Math.min(size, to - from - i * size)));
     }
 
-    /** A hasher whose tasks all wait for {@code release}, one at a time, in order. */
-    private static Scheduler heldUntil(CountDownLatch release, ExecutorService thread) {
-        return Schedulers.fromExecutor(task -> thread.execute(() -> {
+    /**
+     * A store over the same root whose hash tasks all wait, one at a time and in order, until
+     * the test counts {@link #releaseHashing} down.
+     */
+    private FileBlobStore storeWithHeldHashing() {
+        hashThread = Executors.newSingleThreadExecutor();
+        Scheduler held = Schedulers.fromExecutor(task -> hashThread.execute(() -> {
             try {
-                release.await();
+                releaseHashing.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
             task.run();
         }));
+        return new FileBlobStore(root, io, held);
     }
 
     private static byte[] bytes(String text) {
