@@ -41,8 +41,10 @@ public final class Digester {
 
     /** Consumes the remaining bytes of {@code buffer}, leaving its position at its limit. */
     public void update(ByteBuffer buffer) {
-        this.bytes += buffer.remaining();
+        int length = buffer.remaining();
         digest.update(buffer);
+        // Counted after, like the array form, so the count never runs ahead of the hash.
+        this.bytes += length;
     }
 
     /** How many bytes have been fed so far. */

@@ -3,6 +3,7 @@ package dev.berth.server;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -18,7 +19,7 @@ import reactor.core.scheduler.Scheduler;
  * network thread. The network thread only writes buffers to the socket; reading the file, which
  * can wait on the disk, happens on {@code reads}, and at most {@link #AHEAD} buffers are read
  * ahead of what the socket took, so a response holds at most that many buffers however slow its
- * client is.
+ * client is, besides the one the connection may still be sending.
  *
  * <p>Netty's {@link ChunkedWriteHandler} pulls buffers while the connection can take more; when
  * none is ready this answers null, and the read that finishes next asks the handler to go on.
@@ -90,7 +91,17 @@ final class ReadAheadFile implements ChunkedInput<ByteBuf> {
             buffer = head.buffer;
             taken += buffer.readableBytes();
         }
-        readAhead();
+        try {
+            readAhead();
+        } catch (RuntimeException | Error e) {
+            // Out of direct memory, say: the buffer taken above is in no slot any more.
+            ReferenceCountUtil.release(buffer);
+            throw e;
+        }
+        if (buffer == null && failure != null) {
+            // No read is left to resume the transfer: end it now.
+            throw failure;
+        }
         return buffer;
     }
 
@@ -143,7 +154,12 @@ final class ReadAheadFile implements ChunkedInput<ByteBuf> {
             error = new IOException("cannot read the blob file: " + e, e);
         }
         IOException outcome = error;
-        channel.eventLoop().execute(() -> arrived(slot, outcome));
+        try {
+            channel.eventLoop().execute(() -> arrived(slot, outcome));
+        } catch (RejectedExecutionException e) {
+            // The event loop has stopped, and the connection with it.
+            slot.buffer.release();
+        }
     }
 
     /** On the event loop: keeps a finished read and lets the writer go on. */

@@ -192,6 +192,11 @@ public final class RegistryServer {
         return blobs.readAheadInUse();
     }
 
+    /** Blob downloads read ahead by file threads since the server started. */
+    long downloadsReadAheadSoFar() {
+        return blobs.readAheadStarted();
+    }
+
     /** Completes when the server has stopped. */
     public Mono<Void> onDispose() {
         return server.onDispose();

@@ -154,6 +154,22 @@ class ReadAheadFileTest {
         assertThat(allocated).allSatisfy(buffer -> assertThat(buffer.refCnt()).isZero());
     }
 
+    @Test
+    void connectionClosedWithALaterReadDone_releasesItToo() {
+        ChannelFuture sent = channel.writeAndFlush(new ReadAheadFile(file, 0, content.length, channel, readScheduler));
+        // The second read finishes first and waits behind the first, which is still running.
+        assertThat(reads).hasSize(2);
+        reads.remove(1).run();
+        channel.runPendingTasks();
+
+        channel.close();
+        runLeftoverReads();
+
+        assertThat(sent.isSuccess()).isFalse();
+        written();
+        assertThat(allocated).hasSize(2).allSatisfy(buffer -> assertThat(buffer.refCnt()).isZero());
+    }
+
     /** Runs file reads one at a time, letting the channel take each before the next. */
     private void runReadsInOrder(ChannelFuture sent) {
         for (int steps = 0; !sent.isDone() && steps < 1_000; steps++) {

@@ -86,6 +86,7 @@ class RegistryServerIT {
         assertThat(monolithic("many/pulls", layer)).isEqualTo(201);
         String uri = "/v2/many/pulls/blobs/" + Digest.sha256(layer);
         int pulls = BlobHandler.READ_AHEAD_RESPONSES + 8;
+        long readAheadBefore = server.downloadsReadAheadSoFar();
         byte[] range = Arrays.copyOfRange(layer, ReadAheadFile.CHUNK - 5, ReadAheadFile.CHUNK + 7);
 
         // Past the read-ahead limit the rest go by sendfile; whole blobs and ranges alike.
@@ -104,6 +105,7 @@ class RegistryServerIT {
                 .allSatisfy(bytes -> assertThat(bytes).isEqualTo(range));
         assertThat(pulled.stream().filter(bytes -> bytes.length != range.length))
                 .allSatisfy(bytes -> assertThat(bytes).isEqualTo(layer));
+        assertThat(server.downloadsReadAheadSoFar() - readAheadBefore).as("downloads read ahead").isPositive();
         awaitNoDownloadsReadAhead();
         assertThat(leakReports()).isEmpty();
     }

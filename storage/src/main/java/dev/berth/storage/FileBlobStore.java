@@ -11,12 +11,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -330,8 +334,8 @@ final class FileBlobStore implements BlobStore {
     /** How many bytes the upload's running hash covers, or -1 when it has none (tests). */
     long hashedBytes(String uploadId) {
         UploadState state = states.get(uploadId);
-        if (state != null) {
-            state.awaitHashed();
+        if (state != null && !UploadState.awaitHash(state.hashed)) {
+            return -1;
         }
         Digester digester = state == null ? null : state.digester;
         return digester == null ? -1 : digester.bytes();
@@ -422,6 +426,8 @@ final class FileBlobStore implements BlobStore {
 
     /** What Berth remembers of an upload between requests: its running hash, and who writes. */
     static final class UploadState {
+        /** Far longer than hashing a few batches takes, even on a machine busy with many uploads. */
+        private static final Duration HASH_WAIT = Duration.ofSeconds(30);
         private final AtomicBoolean busy = new AtomicBoolean();
         /**
          * The running hash of the bytes hashed so far, or {@code null} once it cannot match the
@@ -440,12 +446,36 @@ final class FileBlobStore implements BlobStore {
             return busy.compareAndSet(false, true);
         }
 
-        /** Waits until every batch written so far is hashed (or has given the hash up). */
+        /**
+         * Hashes queued or running, oldest first, across appends: each append adds its own and
+         * waits for the oldest while more than a couple wait. Touched only by the lock holder.
+         */
+        final ArrayDeque<CompletableFuture<Void>> hashing = new ArrayDeque<>();
+
+        /**
+         * Waits until every batch written so far is hashed, or gives the hash up (commit then
+         * hashes the file again). Called by the lock holder.
+         */
         void awaitHashed() {
-            try {
-                hashed.join();
-            } catch (CompletionException | CancellationException e) {
+            if (!awaitHash(hashed)) {
                 digester = null;
+            }
+            hashing.clear();
+        }
+
+        /**
+         * Waits for one queued hash; false when it failed or did not finish in time, such as a
+         * task the hashing scheduler dropped while the server stopped.
+         */
+        static boolean awaitHash(CompletableFuture<Void> hash) {
+            try {
+                hash.get(HASH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (ExecutionException | CancellationException | TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
 

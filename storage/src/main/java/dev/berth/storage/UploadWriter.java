@@ -2,12 +2,9 @@ package dev.berth.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.buffer.ByteBuf;
@@ -32,7 +29,7 @@ import dev.berth.core.ErrorCode;
 final class UploadWriter {
     /** Batches smaller than this are hashed on the I/O thread when nothing is queued before them. */
     private static final int PARALLEL_HASH_BYTES = 64 * 1024;
-    /** Batches of this append whose hash may be queued or running while the next one is written. */
+    /** Batches of an upload whose hash may be queued or running while the next one is written. */
     private static final int HASH_BEHIND = 2;
     private static final Logger LOG = LoggerFactory.getLogger(UploadWriter.class);
 
@@ -41,8 +38,6 @@ final class UploadWriter {
     private final FileBlobStore.UploadState state;
     /** Where large batches are hashed: CPU work only, so it never waits for the I/O scheduler. */
     private final Scheduler hasher;
-    /** This append's hashes still queued or running, oldest first. */
-    private final ArrayDeque<CompletableFuture<Void>> hashing = new ArrayDeque<>();
     /** Read without the lock by {@link #isClosed}, which may run on a network thread. */
     private volatile boolean closed;
 
@@ -57,11 +52,17 @@ final class UploadWriter {
      * Writes a batch to the file and queues it for the running hash: hashing and writing each
      * cost about as much as the other, so a push is bounded by the slower of the two instead of
      * their sum. When this returns the batch is written; its hash may still be queued, but at
-     * most {@link #HASH_BEHIND} of this append's batches are, so memory stays bounded when
-     * hashing is the slower. Every buffer of the batch is released once both are done, whether
-     * the write succeeded or not.
+     * most {@link #HASH_BEHIND} of the upload's batches are, counting those of earlier appends,
+     * so memory stays bounded when hashing is the slower. Every buffer of the batch is released
+     * once both are done, whether the write succeeded or not.
      */
     synchronized void write(List<ByteBuf> batch) {
+        if (closed) {
+            // Cut off between the hand-over and this write: the upload may belong to the next
+            // request already, so this batch must touch neither its file nor its hash.
+            FileBlobStore.releaseAll(batch);
+            return;
+        }
         try {
             queueHash(batch, file.position());
             long bytes = 0;
@@ -75,8 +76,10 @@ final class UploadWriter {
                 // One of the small batches that end a body (see FileBlobStore.batches).
                 file.writeStaged();
             }
-            while (hashing.size() > HASH_BEHIND) {
-                awaitQuietly(hashing.poll());
+            while (state.hashing.size() > HASH_BEHIND) {
+                if (!FileBlobStore.UploadState.awaitHash(state.hashing.poll())) {
+                    state.digester = null;
+                }
             }
         } catch (IOException e) {
             // Part of the batch may be on disk: the hash no longer matches the file, so
@@ -125,7 +128,7 @@ final class UploadWriter {
             return null;
         }, this::runOnHasher);
         state.hashed = done;
-        hashing.add(done);
+        state.hashing.add(done);
     }
 
     /** Adds the bytes at {@code offset} to the running hash, or gives the hash up if it is not there. */
@@ -153,14 +156,6 @@ final class UploadWriter {
             hasher.schedule(task);
         } catch (RejectedExecutionException e) {
             task.run();
-        }
-    }
-
-    private static void awaitQuietly(CompletableFuture<Void> hashed) {
-        try {
-            hashed.join();
-        } catch (CompletionException | CancellationException e) {
-            // A hash that failed has given the running hash up already; here it only has to be over.
         }
     }
 

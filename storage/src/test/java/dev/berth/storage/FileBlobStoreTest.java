@@ -253,10 +253,52 @@ class FileBlobStoreTest {
 
         assertThat(size).isEqualTo(whole.length);
         assertThat(held.hashPending("h1")).isTrue();
-        Mono<Long> commit = held.commit("h1", Digest.sha256(whole));
+        CompletableFuture<Long> commit = held.commit("h1", Digest.sha256(whole)).toFuture();
+        Thread.sleep(300);
+        assertThat(commit).as("commit waiting for the hash").isNotDone();
         releaseHashing.countDown();
-        assertThat(commit.block(TIMEOUT)).isEqualTo(whole.length);
+        assertThat(commit.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(whole.length);
         assertThat(Files.readAllBytes(held.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
+    }
+
+    @Test
+    void append_twoChunksWhileHashingHeldUp_runningHashCoversBothOnceDone() {
+        // One 512 KiB batch per chunk: the second chunk's hash lines up behind the first's.
+        byte[] whole = new byte[1024 * 1024];
+        new Random(24).nextBytes(whole);
+        int half = whole.length / 2;
+        FileBlobStore held = storeWithHeldHashing();
+        held.createUpload("h4").block(TIMEOUT);
+
+        assertThat(held.append("h4", 0, chunks(whole, 0, half, 64 * 1024)).block(TIMEOUT)).isEqualTo(half);
+        assertThat(held.append("h4", half, chunks(whole, half, whole.length, 64 * 1024)).block(TIMEOUT))
+                .isEqualTo(whole.length);
+        releaseHashing.countDown();
+
+        // Not -1: the hash followed both chunks in order instead of giving up and re-reading.
+        assertThat(held.hashedBytes("h4")).isEqualTo(whole.length);
+        assertThat(held.commit("h4", Digest.sha256(whole)).block(TIMEOUT)).isEqualTo(whole.length);
+    }
+
+    @Test
+    void append_manySmallChunksWhileHashingHeldUp_laterChunksWaitForTheHash() throws Exception {
+        // Each chunk is one batch; hashes waiting from earlier chunks count against the limit.
+        byte[] whole = new byte[3 * 512 * 1024];
+        new Random(25).nextBytes(whole);
+        int batch = 512 * 1024;
+        FileBlobStore held = storeWithHeldHashing();
+        held.createUpload("h5").block(TIMEOUT);
+        held.append("h5", 0, chunks(whole, 0, batch, 64 * 1024)).block(TIMEOUT);
+        held.append("h5", batch, chunks(whole, batch, 2 * batch, 64 * 1024)).block(TIMEOUT);
+
+        CompletableFuture<Long> third = held.append("h5", 2L * batch,
+                chunks(whole, 2 * batch, whole.length, 64 * 1024)).toFuture();
+        Thread.sleep(300);
+        assertThat(third).as("third chunk waiting for the hashes before it").isNotDone();
+
+        releaseHashing.countDown();
+        assertThat(third.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(whole.length);
+        assertThat(held.hashedBytes("h5")).isEqualTo(whole.length);
     }
 
     @Test
