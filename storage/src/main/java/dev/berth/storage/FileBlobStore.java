@@ -334,7 +334,7 @@ final class FileBlobStore implements BlobStore {
     /** How many bytes the upload's running hash covers, or -1 when it has none (tests). */
     long hashedBytes(String uploadId) {
         UploadState state = states.get(uploadId);
-        if (state != null && !UploadState.awaitHash(state.hashed)) {
+        if (state != null && !UploadState.awaitHash(state.lastHash())) {
             return -1;
         }
         Digester digester = state == null ? null : state.digester;
@@ -344,7 +344,7 @@ final class FileBlobStore implements BlobStore {
     /** Whether some of the upload's bytes still wait to be added to its running hash (tests). */
     boolean hashPending(String uploadId) {
         UploadState state = states.get(uploadId);
-        return state != null && !state.hashed.isDone();
+        return state != null && !state.lastHash().isDone();
     }
 
     /** Bytes appended with {@code O_DIRECT} so far (tests). */
@@ -428,6 +428,7 @@ final class FileBlobStore implements BlobStore {
     static final class UploadState {
         /** Far longer than hashing a few batches takes, even on a machine busy with many uploads. */
         private static final Duration HASH_WAIT = Duration.ofSeconds(30);
+        private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
         private final AtomicBoolean busy = new AtomicBoolean();
         /**
          * The running hash of the bytes hashed so far, or {@code null} once it cannot match the
@@ -436,31 +437,46 @@ final class FileBlobStore implements BlobStore {
          */
         volatile Digester digester = Digester.sha256();
         /**
-         * Completes once every batch written so far is in the running hash. Hashing may go on
-         * after an append has answered; the next append's batches line up behind it. Replaced
-         * only by the append holding the lock.
+         * The hashes queued or running, oldest first, across appends: hashing may go on after an
+         * append has answered, and the next append's batches line up behind it. Touched only by
+         * the lock holder (and by test helpers once appends are over).
          */
-        volatile CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
+        private final ArrayDeque<CompletableFuture<Void>> hashes = new ArrayDeque<>();
 
         boolean tryLock() {
             return busy.compareAndSet(false, true);
         }
 
-        /**
-         * Hashes queued or running, oldest first, across appends: each append adds its own and
-         * waits for the oldest while more than a couple wait. Touched only by the lock holder.
-         */
-        final ArrayDeque<CompletableFuture<Void>> hashing = new ArrayDeque<>();
+        /** Completes once every batch queued so far is in the running hash. */
+        CompletableFuture<Void> lastHash() {
+            CompletableFuture<Void> last = hashes.peekLast();
+            return last != null ? last : DONE;
+        }
+
+        /** Adds a batch's hash, which must run after {@link #lastHash()}, to the queue. */
+        void queued(CompletableFuture<Void> hash) {
+            hashes.add(hash);
+        }
+
+        /** Waits for the oldest hashes until at most {@code behind} are queued or running. */
+        void awaitAllBut(int behind) {
+            while (hashes.size() > behind) {
+                if (!awaitHash(hashes.poll())) {
+                    digester = null;
+                }
+            }
+        }
 
         /**
          * Waits until every batch written so far is hashed, or gives the hash up (commit then
          * hashes the file again). Called by the lock holder.
          */
         void awaitHashed() {
-            if (!awaitHash(hashed)) {
+            // Each hash runs after the one before it, so the last one done means all are.
+            if (!awaitHash(lastHash())) {
                 digester = null;
             }
-            hashing.clear();
+            hashes.clear();
         }
 
         /**

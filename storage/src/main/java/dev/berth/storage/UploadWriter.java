@@ -22,7 +22,7 @@ import dev.berth.core.ErrorCode;
  * unlocked for the client's next request only once nothing touches its file any more.
  *
  * <p>Hashing is not waited for: each batch's hash is queued behind the one before it (see
- * {@link FileBlobStore.UploadState#hashed}) and may still run after the append has answered.
+ * {@link FileBlobStore.UploadState#lastHash()}) and may still run after the append has answered.
  * A client pushing in chunks then sends its next chunk while the last one is hashed, instead
  * of waiting for that too; the commit waits for the whole hash.
  */
@@ -76,11 +76,7 @@ final class UploadWriter {
                 // One of the small batches that end a body (see FileBlobStore.batches).
                 file.writeStaged();
             }
-            while (state.hashing.size() > HASH_BEHIND) {
-                if (!FileBlobStore.UploadState.awaitHash(state.hashing.poll())) {
-                    state.digester = null;
-                }
-            }
+            state.awaitAllBut(HASH_BEHIND);
         } catch (IOException e) {
             // Part of the batch may be on disk: the hash no longer matches the file, so
             // commit hashes the file again.
@@ -109,7 +105,7 @@ final class UploadWriter {
             bytes += buf.readableBytes();
             views.addAll(List.of(buf.nioBuffers()));
         }
-        CompletableFuture<Void> before = state.hashed;
+        CompletableFuture<Void> before = state.lastHash();
         if (bytes < PARALLEL_HASH_BYTES && before.isDone()) {
             addToHash(views, offset);
             return;
@@ -127,8 +123,7 @@ final class UploadWriter {
             }
             return null;
         }, this::runOnHasher);
-        state.hashed = done;
-        state.hashing.add(done);
+        state.queued(done);
     }
 
     /** Adds the bytes at {@code offset} to the running hash, or gives the hash up if it is not there. */

@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -244,8 +246,7 @@ class FileBlobStoreTest {
     @Test
     void append_hashingHeldUp_answersOnceWrittenAndCommitWaitsForTheHash() throws Exception {
         // Two 512 KiB batches: both may wait for their hash while the append answers.
-        byte[] whole = new byte[1024 * 1024];
-        new Random(21).nextBytes(whole);
+        byte[] whole = random(1024 * 1024, 21);
         FileBlobStore held = storeWithHeldHashing();
         held.createUpload("h1").block(TIMEOUT);
 
@@ -254,18 +255,14 @@ class FileBlobStoreTest {
         assertThat(size).isEqualTo(whole.length);
         assertThat(held.hashPending("h1")).isTrue();
         CompletableFuture<Long> commit = held.commit("h1", Digest.sha256(whole)).toFuture();
-        Thread.sleep(300);
-        assertThat(commit).as("commit waiting for the hash").isNotDone();
-        releaseHashing.countDown();
-        assertThat(commit.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(whole.length);
+        assertThat(waitsForHashing(commit, "commit", () -> { })).isEqualTo(whole.length);
         assertThat(Files.readAllBytes(held.find(Digest.sha256(whole)).block(TIMEOUT))).isEqualTo(whole);
     }
 
     @Test
     void append_twoChunksWhileHashingHeldUp_runningHashCoversBothOnceDone() {
         // One 512 KiB batch per chunk: the second chunk's hash lines up behind the first's.
-        byte[] whole = new byte[1024 * 1024];
-        new Random(24).nextBytes(whole);
+        byte[] whole = random(1024 * 1024, 24);
         int half = whole.length / 2;
         FileBlobStore held = storeWithHeldHashing();
         held.createUpload("h4").block(TIMEOUT);
@@ -283,8 +280,7 @@ class FileBlobStoreTest {
     @Test
     void append_manySmallChunksWhileHashingHeldUp_laterChunksWaitForTheHash() throws Exception {
         // Each chunk is one batch; hashes waiting from earlier chunks count against the limit.
-        byte[] whole = new byte[3 * 512 * 1024];
-        new Random(25).nextBytes(whole);
+        byte[] whole = random(3 * 512 * 1024, 25);
         int batch = 512 * 1024;
         FileBlobStore held = storeWithHeldHashing();
         held.createUpload("h5").block(TIMEOUT);
@@ -293,44 +289,36 @@ class FileBlobStoreTest {
 
         CompletableFuture<Long> third = held.append("h5", 2L * batch,
                 chunks(whole, 2 * batch, whole.length, 64 * 1024)).toFuture();
-        Thread.sleep(300);
-        assertThat(third).as("third chunk waiting for the hashes before it").isNotDone();
 
-        releaseHashing.countDown();
-        assertThat(third.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(whole.length);
+        assertThat(waitsForHashing(third, "third chunk", () -> { })).isEqualTo(whole.length);
         assertThat(held.hashedBytes("h5")).isEqualTo(whole.length);
     }
 
     @Test
     void append_hashingFallsBehind_writesWaitSoFewBatchesAreHeld() throws Exception {
         // Eight 512 KiB batches; only two may wait for their hash, so the append waits too.
-        byte[] whole = new byte[4 * 1024 * 1024];
-        new Random(22).nextBytes(whole);
+        byte[] whole = random(4 * 1024 * 1024, 22);
         FileBlobStore held = storeWithHeldHashing();
         held.createUpload("h2").block(TIMEOUT);
 
         CompletableFuture<Long> append = held.append("h2", 0, chunks(whole, 0, whole.length, 64 * 1024))
                 .toFuture();
-        Thread.sleep(300);
-        assertThat(append).as("append waiting for the hash to catch up").isNotDone();
-        assertThat(held.uploadSize("h2").block(TIMEOUT)).isLessThanOrEqualTo(3L * 512 * 1024);
 
-        releaseHashing.countDown();
-        assertThat(append.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(whole.length);
+        assertThat(waitsForHashing(append, "append", () -> assertThat(held.uploadSize("h2").block(TIMEOUT))
+                .isLessThanOrEqualTo(3L * 512 * 1024))).isEqualTo(whole.length);
         assertThat(held.hashedBytes("h2")).isEqualTo(whole.length);
         assertThat(held.commit("h2", Digest.sha256(whole)).block(TIMEOUT)).isEqualTo(whole.length);
     }
 
     @Test
     void append_fileGrewWithoutThisProcess_hashGivesUpAndCommitRehashes() throws Exception {
-        byte[] whole = new byte[2 * 1024 * 1024];
-        new Random(23).nextBytes(whole);
+        byte[] whole = random(2 * 1024 * 1024, 23);
         int half = whole.length / 2;
         store.createUpload("h3").block(TIMEOUT);
         store.append("h3", 0, chunks(whole, 0, half, 64 * 1024)).block(TIMEOUT);
         // Bytes added behind Berth's back, as a crash between write and hash would leave them.
-        Files.write(root.resolve("uploads").resolve("h3"), java.util.Arrays.copyOfRange(whole, half, half + 10),
-                java.nio.file.StandardOpenOption.APPEND);
+        Files.write(root.resolve("uploads").resolve("h3"), Arrays.copyOfRange(whole, half, half + 10),
+                StandardOpenOption.APPEND);
 
         store.append("h3", half + 10, chunks(whole, half + 10, whole.length, 64 * 1024)).block(TIMEOUT);
 
@@ -574,6 +562,25 @@ class FileBlobStoreTest {
     private static Flux<ByteBuf> chunks(byte[] bytes, int from, int to, int size) {
         return Flux.range(0, (to - from + size - 1) / size)
                 .map(i -> Unpooled.copiedBuffer(bytes, from + i * size, Math.min(size, to - from - i * size)));
+    }
+
+    /**
+     * Checks that {@code pending} is still waiting while hashing is held up (and runs
+     * {@code whileHeld}), then lets hashing go on and returns what {@code pending} gives.
+     */
+    private <T> T waitsForHashing(CompletableFuture<T> pending, String what, Runnable whileHeld)
+            throws Exception {
+        Thread.sleep(300);
+        assertThat(pending).as(what + " waiting for the hash").isNotDone();
+        whileHeld.run();
+        releaseHashing.countDown();
+        return pending.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
     }
 
     /**
